@@ -1,0 +1,1 @@
+"""Model Catalog: a GraphQL service for AI models, their versions, benchmarks and prices."""

@@ -1,0 +1,86 @@
+"""Domain errors with stable types and HTTP-equivalent codes (no GraphQL imports here).
+
+The envelope every client sees is `{code, type, detail, errors?, requestId}`; the GraphQL view
+and the REST routes turn these exceptions into it in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+
+
+@dataclass
+class CatalogError(Exception):
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    type = "internal_error"
+    code = 500
+
+    def __post_init__(self) -> None:
+        super().__init__(self.detail)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class InvalidRequest(CatalogError):
+    type = "invalid_request"
+    code = 400
+
+
+class AuthenticationError(CatalogError):
+    type = "authentication_error"
+    code = 401
+
+
+class PermissionDenied(CatalogError):
+    type = "permission_denied"
+    code = 403
+
+
+class NotFound(CatalogError):
+    type = "not_found"
+    code = 404
+
+
+class AlreadyExists(CatalogError):
+    type = "already_exists"
+    code = 409
+
+
+class ValidationFailed(CatalogError):
+    type = "validation_error"
+    code = 422
+
+
+class UpgradeRequired(CatalogError):
+    type = "upgrade_required"
+    code = 426
+
+
+class RateLimited(CatalogError):
+    type = "rate_limited"
+    code = 429
+
+
+class InternalError(CatalogError):
+    type = "internal_error"
+    code = 500
+
+
+def validation_error(
+    loc: tuple[str | int, ...], msg: str, kind: str = "value_error"
+) -> ValidationFailed:
+    """A single-field validation failure."""
+    return ValidationFailed("Invalid input", [FieldError(loc, msg, kind)])

@@ -1,0 +1,1 @@
+"""The GraphQL API: schema composition, types, loaders and the HTTP view."""

@@ -1,0 +1,42 @@
+"""Per-request context: who is asking, the request id and the request's own loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.types import Info
+
+from app.auth import Viewer
+from app.graphql.loaders import Loaders
+from app.settings import Settings
+
+
+@dataclass
+class Context:
+    viewer: Viewer
+    request_id: str
+    sessions: async_sessionmaker[AsyncSession]
+    writes: async_sessionmaker[AsyncSession]
+    settings: Settings
+    loaders: Loaders
+    request: Any = None
+    response: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def get(info: Info[Any, Any]) -> Context:
+    context: Context = info.context
+    return context
+
+
+def loaders(info: Info[Any, Any]) -> Loaders:
+    return get(info).loaders
+
+
+def refresh_loaders(info: Info[Any, Any]) -> Loaders:
+    """After a write: later fields must not see what loaders cached before it."""
+    ctx = get(info)
+    ctx.loaders = Loaders(ctx.sessions, ctx.viewer)
+    return ctx.loaders

@@ -1,0 +1,170 @@
+"""Input types of the read API and their translation into repository filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from app.errors import FieldError, ValidationFailed
+from app.graphql.scalars import BigInt
+from app.graphql.types.enums import ModelOrderField, OrderDirection, ScoreKind
+from app.repositories.models import ModelFilter as ModelQuery
+from app.repositories.models import ModelOrder as ModelOrderQuery
+from app.repositories.scores import ScoreFilter as ScoreQuery
+
+
+@strawberry.input(description="Inclusive bounds; either may be omitted.")
+class BigIntRange:
+    min: BigInt | None = None
+    max: BigInt | None = None
+
+
+@strawberry.input(description="Inclusive bounds in USD per million tokens.")
+class PriceRange:
+    min: float | None = None
+    max: float | None = None
+
+
+@strawberry.input(description="Inclusive date bounds.")
+class DateRange:
+    from_: date | None = strawberry.field(default=None, name="from")
+    to: date | None = None
+
+
+@strawberry.input(description="Narrows `models`; every field given must hold.")
+class ModelFilter:
+    organization: str | None = strawberry.field(default=None, description="Organization slug.")
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in name, slug or description."
+    )
+    task: str | None = None
+    framework: str | None = None
+    model_type: str | None = None
+    modality: str | None = None
+    license: str | None = strawberry.field(default=None, description="License slug.")
+    allow_commercial: bool | None = None
+    open_weight: bool | None = None
+    family: str | None = strawberry.field(default=None, description="Family slug.")
+    provider: str | None = strawberry.field(
+        default=None, description="Provider slug: models it currently prices."
+    )
+    tag: str | None = strawberry.field(default=None, description="Tag identifier.")
+    has_benchmark: str | None = strawberry.field(
+        default=None, description="Benchmark slug: models with a score on it."
+    )
+    context_window: BigIntRange | None = None
+    param_count: BigIntRange | None = None
+    input_price_per_m: PriceRange | None = strawberry.field(
+        default=None, description="Some provider's current input price lies in the range."
+    )
+    output_price_per_m: PriceRange | None = None
+    release_date: DateRange | None = None
+
+    def to_query(self) -> ModelQuery:
+        _check_ranges(self)
+        cw, pc = self.context_window, self.param_count
+        ip, op, rd = self.input_price_per_m, self.output_price_per_m, self.release_date
+        return ModelQuery(
+            organization=self.organization,
+            search=self.search.strip() or None if self.search is not None else None,
+            task=self.task,
+            framework=self.framework,
+            model_type=self.model_type,
+            modality=self.modality,
+            license=self.license,
+            allow_commercial=self.allow_commercial,
+            open_weight=self.open_weight,
+            family=self.family,
+            provider=self.provider,
+            tag=self.tag,
+            has_benchmark=self.has_benchmark,
+            min_context_window=cw.min if cw else None,
+            max_context_window=cw.max if cw else None,
+            min_param_count=pc.min if pc else None,
+            max_param_count=pc.max if pc else None,
+            min_input_price=ip.min if ip else None,
+            max_input_price=ip.max if ip else None,
+            min_output_price=op.min if op else None,
+            max_output_price=op.max if op else None,
+            released_after=rd.from_ if rd else None,
+            released_before=rd.to if rd else None,
+        )
+
+
+def _check_ranges(f: ModelFilter) -> None:
+    problems = []
+    ranges: list[tuple[str, object, object]] = [
+        ("contextWindow", *_bounds(f.context_window)),
+        ("paramCount", *_bounds(f.param_count)),
+        ("inputPricePerM", *_bounds(f.input_price_per_m)),
+        ("outputPricePerM", *_bounds(f.output_price_per_m)),
+    ]
+    if f.release_date is not None:
+        ranges.append(("releaseDate", f.release_date.from_, f.release_date.to))
+    for name, low, high in ranges:
+        if low is not None and high is not None and low > high:  # type: ignore[operator]
+            problems.append(FieldError(("filter", name), "min must not exceed max", "value_error"))
+    if problems:
+        raise ValidationFailed("Invalid filter", problems)
+
+
+def _bounds(r: BigIntRange | PriceRange | None) -> tuple[object, object]:
+    return (r.min, r.max) if r is not None else (None, None)
+
+
+@strawberry.input(description="How to order `models`. BENCHMARK_SCORE needs `benchmark`.")
+class ModelOrder:
+    field: ModelOrderField = ModelOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+    benchmark: str | None = strawberry.field(
+        default=None, description="Benchmark slug, for BENCHMARK_SCORE."
+    )
+
+    def to_query(self) -> ModelOrderQuery:
+        if self.field is ModelOrderField.BENCHMARK_SCORE and not self.benchmark:
+            raise ValidationFailed(
+                "Ordering by BENCHMARK_SCORE needs a benchmark",
+                [FieldError(("orderBy", "benchmark"), "required for BENCHMARK_SCORE", "missing")],
+            )
+        return ModelOrderQuery(
+            field=self.field.value,
+            descending=self.direction is OrderDirection.DESC,
+            benchmark=self.benchmark,
+        )
+
+
+@strawberry.input(description="Narrows a model's `scores`.")
+class ScoreFilter:
+    benchmark: str | None = strawberry.field(default=None, description="Benchmark slug.")
+    source: str | None = None
+    kind: ScoreKind | None = None
+    self_reported: bool | None = None
+
+    def to_query(self) -> ScoreQuery:
+        return ScoreQuery(
+            benchmark=self.benchmark,
+            source=self.source,
+            kind=self.kind.value if self.kind else None,
+            self_reported=self.self_reported,
+        )
+
+
+@strawberry.input(description="Narrows a leaderboard to some models.")
+class LeaderboardFilter:
+    organization: str | None = None
+    open_weight: bool | None = None
+    allow_commercial: bool | None = None
+    model_type: str | None = None
+    family: str | None = None
+    max_input_price_per_m: float | None = None
+
+    def to_query(self) -> ModelQuery:
+        return ModelQuery(
+            organization=self.organization,
+            open_weight=self.open_weight,
+            allow_commercial=self.allow_commercial,
+            model_type=self.model_type,
+            family=self.family,
+            max_input_price=self.max_input_price_per_m,
+        )

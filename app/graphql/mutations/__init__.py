@@ -1,0 +1,1 @@
+"""Mutations: each checks the role, validates its whole input, writes in one transaction."""

@@ -1,0 +1,1 @@
+"""Shared resolver work: argument checks, loader calls and row → type conversion."""

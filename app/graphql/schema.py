@@ -1,0 +1,63 @@
+"""The one composition point of the GraphQL schema."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types.execution import ExecutionContext
+
+from app.graphql.mutations.catalog import CatalogMutation
+from app.graphql.mutations.registry import RegistryMutation
+from app.graphql.queries.analysis import AnalysisQuery
+from app.graphql.queries.audit import AuditQuery
+from app.graphql.queries.catalog import CatalogQuery
+from app.graphql.queries.nodes import NodeQuery
+from app.graphql.queries.viewer import ViewerQuery
+from app.graphql.scalars import SCALAR_MAP
+from app.graphql.types.model import Model
+from app.graphql.types.organization import Family, License, Organization
+from app.graphql.types.provider import Provider
+from app.graphql.types.score import Benchmark, BenchmarkScore
+from app.graphql.types.version import ModelVersion
+from app.graphql.view import log_errors
+
+Query = merge_types("Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery))
+Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
+
+# Node implementations reachable only through `node` must still be in the schema.
+NODE_TYPES = [
+    Model,
+    ModelVersion,
+    Organization,
+    License,
+    Family,
+    Benchmark,
+    BenchmarkScore,
+    Provider,
+]
+
+
+class CatalogSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Client errors are answers, not incidents: only unexpected ones are logged.
+        log_errors(errors, execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    return CatalogSchema(
+        query=Query,
+        mutation=Mutation,
+        types=NODE_TYPES,
+        config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),
+    )
+
+
+schema = build_schema()
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

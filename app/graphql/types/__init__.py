@@ -1,0 +1,1 @@
+"""GraphQL object types, one family per module. Types are built from rows explicitly."""

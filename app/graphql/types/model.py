@@ -1,0 +1,321 @@
+"""Model: a catalog entry (seed 003) with its registry side (seeds 000-002, 004)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.errors import InvalidRequest, NotFound, validation_error
+from app.graphql import context
+from app.graphql.inputs import ScoreFilter
+from app.graphql.pagination import Connection, build_connection, page_args
+from app.graphql.scalars import BigInt
+from app.graphql.types.alias_history import AliasChange
+from app.graphql.types.enums import VersionStatus
+from app.graphql.types.node import Node, to_global_id
+from app.graphql.types.version import ModelVersion
+from app.repositories import alias_history as alias_history_repo
+from app.repositories import scores as scores_repo
+from app.repositories import versions as versions_repo
+from app.services import semver
+from app.services.aliases import is_valid_alias
+
+if TYPE_CHECKING:
+    from app.graphql.types.organization import Family, License, Organization
+    from app.graphql.types.provider import ProviderPricing
+    from app.graphql.types.score import BenchmarkScore
+
+OrganizationRef = Annotated["Organization", strawberry.lazy("app.graphql.types.organization")]
+LicenseRef = Annotated["License", strawberry.lazy("app.graphql.types.organization")]
+FamilyRef = Annotated["Family", strawberry.lazy("app.graphql.types.organization")]
+PricingRef = Annotated["ProviderPricing", strawberry.lazy("app.graphql.types.provider")]
+ScoreRef = Annotated["BenchmarkScore", strawberry.lazy("app.graphql.types.score")]
+
+MAX_TOP_SCORES = 100
+
+
+@strawberry.type(description="Where the model is documented.")
+class ModelSources:
+    api_ref: str | None
+    paper: str | None
+    weights: str | None
+    repo: str | None
+
+
+@strawberry.type(description="A marketplace tag of a model.")
+class ModelTag:
+    identifier: str
+    name: str
+    data_type: str | None
+    is_categorical: bool
+
+
+@strawberry.type(description="A named pointer to a version (`latest`, `production`, ...).")
+class ModelAlias:
+    name: str
+    version: str
+    updated_at: datetime
+    version_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def target(self, info: Info) -> ModelVersion | None:
+        row = await context.loaders(info).version_by_id.load(self.version_pk)
+        return ModelVersion.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="An AI model: catalog facts, prices, scores and versions.")
+class Model(Node):
+    pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int]
+    license_pk: strawberry.Private[int | None]
+    family_pk: strawberry.Private[int | None]
+    base_model_pk: strawberry.Private[int | None]
+    slug: str
+    name: str
+    canonical_name: str = strawberry.field(description="`org/slug`.")
+    description: str
+    open_weight: bool
+    model_type: str | None
+    modalities: list[str]
+    task: str | None
+    framework: str | None
+    context_window: BigInt | None = strawberry.field(description="Tokens.")
+    param_count: BigInt | None
+    release_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    source: str | None
+    url: str | None
+    sources: ModelSources
+    download_count: BigInt
+    is_public: bool
+    author: str | None
+    permalink: str | None
+    features: list[str]
+    is_active: bool
+    is_recommended: bool
+    is_commercial: bool
+    is_expired: bool
+    tags: list[ModelTag]
+    images: list[str]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Model:
+        """From a (ModelRow, organization_slug) row."""
+        m = row[0]
+        return cls(
+            id=to_global_id("Model", m.id),
+            pk=m.id,
+            organization_pk=m.organization_id,
+            license_pk=m.license_id,
+            family_pk=m.family_id,
+            base_model_pk=m.base_model_id,
+            slug=m.slug,
+            name=m.name,
+            canonical_name=f"{row.organization_slug}/{m.slug}",
+            description=m.description,
+            open_weight=m.open_weight,
+            model_type=m.model_type,
+            modalities=list(m.modalities or []),
+            task=m.task,
+            framework=m.framework,
+            context_window=m.context_window,
+            param_count=m.param_count,
+            release_date=m.release_date,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            source=m.source,
+            url=m.url,
+            sources=ModelSources(
+                api_ref=m.source_api_ref,
+                paper=m.source_paper,
+                weights=m.source_weights,
+                repo=m.source_repo,
+            ),
+            download_count=m.download_count,
+            is_public=m.is_public,
+            author=m.author,
+            permalink=m.permalink,
+            features=list(m.features or []),
+            is_active=m.is_active,
+            is_recommended=m.is_recommended,
+            is_commercial=m.is_commercial,
+            is_expired=m.is_expired,
+            tags=[
+                ModelTag(
+                    identifier=t["identifier"],
+                    name=t["name"],
+                    data_type=t.get("data_type"),
+                    is_categorical=bool(t.get("is_categorical", True)),
+                )
+                for t in m.tags or []
+            ],
+            images=list(m.images or []),
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> OrganizationRef:
+        from app.graphql.types.organization import Organization
+
+        row = await context.loaders(info).organization_by_id.load(self.organization_pk)
+        return Organization.from_row(row)
+
+    @strawberry.field
+    async def license(self, info: Info) -> LicenseRef | None:
+        from app.graphql.types.organization import License
+
+        if self.license_pk is None:
+            return None
+        row = await context.loaders(info).license_by_id.load(self.license_pk)
+        return License.from_row(row) if row else None
+
+    @strawberry.field
+    async def family(self, info: Info) -> FamilyRef | None:
+        from app.graphql.types.organization import Family
+
+        if self.family_pk is None:
+            return None
+        row = await context.loaders(info).family_by_id.load(self.family_pk)
+        return Family.from_row(row) if row else None
+
+    @strawberry.field(description="The catalog model this one was fine-tuned or derived from.")
+    async def base_model(self, info: Info) -> Model | None:
+        if self.base_model_pk is None:
+            return None
+        row = await context.loaders(info).model_by_id.load(self.base_model_pk)
+        return Model.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Providers' prices (USD per million tokens), now or as of.")
+    async def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
+        from app.graphql.types.provider import ProviderPricing
+
+        rows = await context.loaders(info).pricing_by_model.load((self.pk, as_of))
+        return [ProviderPricing.from_row(row) for row in rows]
+
+    @strawberry.field(description="Benchmark scores, best normalized score first.")
+    async def scores(
+        self,
+        info: Info,
+        filter: ScoreFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ScoreRef]:
+        from app.graphql.types.score import BenchmarkScore
+
+        query = filter.to_query() if filter else scores_repo.ScoreFilter()
+        page = page_args(scores_repo.SORT_KEYS, first, after, last, before)
+        loaders = context.loaders(info)
+        result = await loaders.scores_page.load((self.pk, query, page))
+
+        async def count() -> int:
+            total: int = await loaders.scores_count.load((self.pk, query))
+            return total
+
+        return build_connection(result, BenchmarkScore.from_row, count)
+
+    @strawberry.field(description="The best score on each benchmark, best first.")
+    async def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
+        from app.graphql.types.score import BenchmarkScore
+
+        if not 1 <= limit <= MAX_TOP_SCORES:
+            raise validation_error(("limit",), f"must be between 1 and {MAX_TOP_SCORES}")
+        rows = await context.loaders(info).top_scores.load((self.pk, limit))
+        return [BenchmarkScore.from_row(row) for row in rows]
+
+    @strawberry.field(description="Versions, newest first by semver precedence.")
+    async def versions(
+        self,
+        info: Info,
+        status: list[VersionStatus] | None = None,
+        include_prereleases: bool = True,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ModelVersion]:
+        query = versions_repo.VersionFilter(
+            statuses=tuple(s.value for s in status) if status else None,
+            include_prereleases=include_prereleases,
+        )
+        page = page_args(versions_repo.SORT_KEYS, first, after, last, before)
+        loaders = context.loaders(info)
+        result = await loaders.versions_page.load((self.pk, query, page))
+
+        async def count() -> int:
+            total: int = await loaders.versions_count.load((self.pk, query))
+            return total
+
+        return build_connection(result, ModelVersion.from_row, count)
+
+    @strawberry.field(
+        description="The `latest` alias if set, else the highest non-prerelease, non-deleted "
+        "version, else the highest prerelease."
+    )
+    async def latest_version(self, info: Info) -> ModelVersion | None:
+        row = await context.loaders(info).latest_version.load((self.pk, False))
+        return ModelVersion.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The same rule as `latestVersion`, over ACTIVE versions.")
+    async def latest_active_version(self, info: Info) -> ModelVersion | None:
+        row = await context.loaders(info).latest_version.load((self.pk, True))
+        return ModelVersion.from_row(row) if row is not None else None
+
+    @strawberry.field(description="A version by its version string or an alias.")
+    async def version(self, info: Info, ref: str) -> ModelVersion | None:
+        check_version_ref(ref, ("ref",))
+        row = await context.loaders(info).version_by_ref.load((self.pk, ref))
+        if row is None:
+            raise NotFound(f"Version '{ref}' of model '{self.canonical_name}' not found")
+        return ModelVersion.from_row(row)
+
+    @strawberry.field(description="The model's aliases and the versions they point at.")
+    async def aliases(self, info: Info) -> list[ModelAlias]:
+        rows = await context.loaders(info).aliases_by_model.load(self.pk)
+        return [
+            ModelAlias(name=a.alias, version=v, updated_at=a.updated_at, version_pk=a.version_id)
+            for a, v in rows
+        ]
+
+    @strawberry.field(description="Where the model's aliases pointed over time, newest first.")
+    async def alias_history(
+        self,
+        info: Info,
+        alias: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AliasChange]:
+        page = page_args(alias_history_repo.SORT_KEYS, first, after, last, before)
+        loaders = context.loaders(info)
+        result = await loaders.alias_history_page.load((self.pk, alias, page))
+
+        async def count() -> int:
+            total: int = await loaders.alias_history_count.load((self.pk, alias))
+            return total
+
+        return build_connection(result, AliasChange.from_row, count)
+
+    @strawberry.field(description="The version an alias pointed at, at a given moment.")
+    async def alias_at(self, info: Info, alias: str, at: datetime) -> ModelVersion | None:
+        loaders = context.loaders(info)
+        version_pk = await loaders.alias_at.load((self.pk, alias, at))
+        if version_pk is None:
+            return None
+        row = await loaders.version_by_id.load(version_pk)
+        return ModelVersion.from_row(row) if row is not None else None
+
+
+def check_version_ref(ref: str, loc: tuple[str | int, ...]) -> None:
+    """A reference is a semver string or a well-formed alias name; anything else is a 400."""
+    if not (semver.is_valid(ref) or is_valid_alias(ref)):
+        raise InvalidRequest(
+            f"Malformed version reference '{ref[:100]}': expected a semantic version "
+            "(e.g. 1.2.0) or an alias name (e.g. latest)",
+            [validation_error(loc, "not a version or alias").errors[0]],
+        )

@@ -1,0 +1,116 @@
+"""Inference providers and their prices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.graphql import context
+from app.graphql.inputs import ModelFilter, ModelOrder
+from app.graphql.pagination import Connection, build_connection, page_args
+from app.graphql.resolvers.models import models_connection
+from app.graphql.types.node import Node, to_global_id
+from app.repositories import pricing as pricing_repo
+
+if TYPE_CHECKING:
+    from app.graphql.types.model import Model
+
+ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
+
+
+@strawberry.type(description="A provider's price for a model, USD per million tokens.")
+class ProviderPricing:
+    provider_pk: strawberry.Private[int]
+    model_pk: strawberry.Private[int]
+    provider_id: str = strawberry.field(description="The provider's slug.")
+    provider_name: str
+    status: str
+    input_price_per_m: float | None
+    output_price_per_m: float | None
+    valid_from: datetime
+    valid_to: datetime | None
+    source_url: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> ProviderPricing:
+        """From a (ProviderPricingRow, provider_slug, provider_name) row."""
+        p = row[0]
+        return cls(
+            provider_pk=p.provider_id,
+            model_pk=p.model_id,
+            provider_id=row.provider_slug,
+            provider_name=row.provider_name,
+            status=p.status,
+            input_price_per_m=p.input_price_per_m,
+            output_price_per_m=p.output_price_per_m,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+            source_url=p.source_url,
+        )
+
+    @strawberry.field
+    async def provider(self, info: Info) -> Provider:
+        row = await context.loaders(info).provider_by_id.load(self.provider_pk)
+        return Provider.from_row(row)
+
+    @strawberry.field
+    async def model(self, info: Info) -> ModelRef:
+        from app.graphql.types.model import Model
+
+        row = await context.loaders(info).model_by_id.load(self.model_pk)
+        return Model.from_row(row)
+
+
+@strawberry.type(description="An inference provider (an API that serves models).")
+class Provider(Node):
+    pk: strawberry.Private[int]
+    slug: str
+    name: str
+    url: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Provider:
+        return cls(
+            id=to_global_id("Provider", row.id),
+            pk=row.id,
+            slug=row.slug,
+            name=row.name,
+            url=row.url,
+        )
+
+    @strawberry.field(description="Models the provider currently prices.")
+    async def models(
+        self,
+        info: Info,
+        filter: ModelFilter | None = None,
+        order_by: ModelOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ModelRef]:
+        return await models_connection(
+            info, filter, order_by, first, after, last, before, ("provider", self.pk)
+        )
+
+    @strawberry.field(description="The provider's current prices.")
+    async def pricing(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ProviderPricing]:
+        page = page_args(pricing_repo.SORT_KEYS, first, after, last, before)
+        loaders = context.loaders(info)
+        result = await loaders.pricing_page_by_provider.load((self.pk, page))
+
+        async def count() -> int:
+            total: int = await loaders.pricing_count_by_provider.load((self.pk,))
+            return total
+
+        return build_connection(result, ProviderPricing.from_row, count)

@@ -1,0 +1,161 @@
+"""ModelVersion: one semantic version of a model, with artifacts, metrics and metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import strawberry
+from strawberry.types import Info
+
+from app.graphql import context
+from app.graphql.scalars import JSON, BigInt
+from app.graphql.types.enums import VersionStatus
+from app.graphql.types.node import Node, to_global_id
+from app.graphql.types.version_parts import (
+    ContainerImage,
+    Processing,
+    Requirement,
+    Statistic,
+    Timeout,
+    VersionFile,
+    VersionInput,
+    VersionOutput,
+)
+
+if TYPE_CHECKING:
+    from app.graphql.types.model import Model
+
+ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
+
+
+@strawberry.type(description="A semantic version of a model (seeds 000, 001, 002, 004).")
+class ModelVersion(Node):
+    pk: strawberry.Private[int]
+    model_pk: strawberry.Private[int]
+    base_version_pk: strawberry.Private[int | None]
+    artifact_id: str = strawberry.field(description="The artifact's UUID.")
+    version: str = strawberry.field(description="Semver 2.0.0 version string.")
+    name: str = strawberry.field(description="Canonical model name, `org/slug`.")
+    is_prerelease: bool
+    created_at: datetime
+    updated_at: datetime
+    framework: str | None
+    architecture: str | None
+    task: str | None
+    base_model: str | None = strawberry.field(description="The base model it derives from.")
+    dataset_refs: list[str]
+    tags: list[str]
+    file_size_bytes: BigInt = strawberry.field(description="Total size of the artifacts.")
+    download_count: BigInt
+    is_public: bool
+    origin: JSON = strawberry.field(description="Origin tracking metadata.")
+    status: VersionStatus
+    is_active: bool = strawberry.field(description="True when the status is ACTIVE.")
+    is_available: bool
+    requirement: Requirement | None
+    timeout: Timeout | None
+    container_image: ContainerImage | None
+    inputs: list[VersionInput]
+    outputs: list[VersionOutput]
+    processing: Processing | None
+    input_validation_schema: str | None
+    sample_input: str | None
+    sample_output: str | None
+    long_description: str | None
+    technical_details: str | None
+    version_history: str | None = strawberry.field(description="Release notes.")
+    performance_summary: str | None
+    source_type: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> ModelVersion:
+        """From a (ModelVersionRow, canonical_name) row."""
+        v = row[0]
+        return cls(
+            id=to_global_id("ModelVersion", v.id),
+            pk=v.id,
+            model_pk=v.model_id,
+            base_version_pk=v.base_version_id,
+            artifact_id=v.artifact_id,
+            version=v.version,
+            name=row.canonical_name,
+            is_prerelease=v.is_prerelease,
+            created_at=v.created_at,
+            updated_at=v.updated_at,
+            framework=v.framework,
+            architecture=v.architecture,
+            task=v.task,
+            base_model=v.base_model,
+            dataset_refs=list(v.dataset_refs or []),
+            tags=list(v.tags or []),
+            file_size_bytes=v.file_size_bytes,
+            download_count=v.download_count,
+            is_public=v.is_public,
+            origin=cast(JSON, dict(v.origin or {})),
+            status=VersionStatus(v.status),
+            is_active=v.status == "ACTIVE",
+            is_available=v.is_available,
+            requirement=Requirement.from_json(v.requirement),
+            timeout=Timeout.from_json(v.timeout),
+            container_image=ContainerImage.from_json(v.container_image),
+            inputs=[VersionInput.from_json(item) for item in v.inputs or []],
+            outputs=[VersionOutput.from_json(item) for item in v.outputs or []],
+            processing=Processing.from_json(v.processing),
+            input_validation_schema=v.input_validation_schema,
+            sample_input=v.sample_input,
+            sample_output=v.sample_output,
+            long_description=v.long_description,
+            technical_details=v.technical_details,
+            version_history=v.version_history,
+            performance_summary=v.performance_summary,
+            source_type=v.source_type,
+        )
+
+    @strawberry.field
+    async def model(self, info: Info) -> ModelRef:
+        from app.graphql.types.model import Model
+
+        row = await context.loaders(info).model_by_id.load(self.model_pk)
+        return Model.from_row(row)
+
+    @strawberry.field(description="Artifact files, by path.")
+    async def files(self, info: Info) -> list[VersionFile]:
+        rows = await context.loaders(info).files_by_version.load(self.pk)
+        return [VersionFile(path=r.path, oid=r.oid, size_bytes=r.size_bytes) for r in rows]
+
+    @strawberry.field(description="Artifact path → OID map (the seeds' `artifacts`).")
+    async def file_oids(self, info: Info) -> JSON:
+        rows = await context.loaders(info).files_by_version.load(self.pk)
+        return cast(JSON, {r.path: r.oid for r in rows})
+
+    @strawberry.field(description="Metric key → value.")
+    async def metrics(self, info: Info) -> JSON:
+        return cast(JSON, dict(await context.loaders(info).metrics_by_version.load(self.pk)))
+
+    @strawberry.field
+    async def statistics(self, info: Info) -> list[Statistic]:
+        rows = await context.loaders(info).statistics_by_version.load(self.pk)
+        return [
+            Statistic(
+                label=r.label,
+                category=r.category,
+                type=r.type,
+                description=r.description,
+                highlight=r.highlight,
+                order=r.order,
+                value=r.value,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Aliases pointing at this version.")
+    async def aliases(self, info: Info) -> list[str]:
+        return list(await context.loaders(info).aliases_by_version.load(self.pk))
+
+    @strawberry.field(description="The base version, when the base model is in the catalog.")
+    async def base_version(self, info: Info) -> ModelVersion | None:
+        if self.base_version_pk is None:
+            return None
+        row = await context.loaders(info).version_by_id.load(self.base_version_pk)
+        return ModelVersion.from_row(row) if row is not None else None

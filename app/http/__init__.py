@@ -1,0 +1,1 @@
+"""HTTP concerns around the GraphQL view: authentication, request ids, error responses."""

@@ -1,0 +1,53 @@
+"""The ASGI application: /graphql (GraphiQL in a browser) and /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.db.engine import create_engine, create_sessionmaker, create_write_sessionmaker
+from app.graphql.schema import schema
+from app.graphql.view import CatalogGraphQL
+from app.http.auth import AuthMiddleware
+from app.settings import Settings
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
+    """Build the app. Pass `engine` to share one (tests); otherwise the app owns its engine."""
+    settings = settings or Settings.from_env()
+    owns_engine = engine is None
+    engine = engine or create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    graphql_app = CatalogGraphQL(schema, sessions, create_write_sessionmaker(engine), settings)
+
+    async def healthz(_: Request) -> JSONResponse:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        middleware=[Middleware(AuthMiddleware, sessions=sessions)],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.settings = settings
+    return app

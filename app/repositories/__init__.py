@@ -1,0 +1,1 @@
+"""SQL only: functions `(session, *, ...) -> rows`, batched by key."""

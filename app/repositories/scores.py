@@ -1,0 +1,221 @@
+"""Benchmark scores: per-model pages, top scores and leaderboards, batched."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.auth import Viewer
+from app.db.tables import (
+    BenchmarkRow,
+    BenchmarkScoreRow,
+    ModelRow,
+    ModelVersionRow,
+)
+from app.repositories import keyset
+from app.repositories.models import ModelFilter, filter_conditions
+from app.repositories.visibility import model_visible
+
+SORT_KEYS = [
+    keyset.SortKey(BenchmarkScoreRow.normalized_score, True, "float", True),
+    keyset.SortKey(BenchmarkScoreRow.id, False, "int"),
+]
+
+
+@dataclass(frozen=True)
+class ScoreFilter:
+    benchmark: str | None = None
+    source: str | None = None
+    kind: str | None = None
+    self_reported: bool | None = None
+
+
+def _visible_scores(viewer: Viewer) -> keyset.AnySelect:
+    """Scores with their benchmark's slug, name and category, of models the viewer sees.
+
+    A score tied to a version is visible only when that version is."""
+    version = aliased(ModelVersionRow)
+    hidden_version = (
+        select(version.id)
+        .where(version.id == BenchmarkScoreRow.version_id)
+        .where(~_version_visible_alias(viewer, version))
+        .exists()
+    )
+    return (
+        select(
+            BenchmarkScoreRow,
+            BenchmarkRow.slug.label("benchmark_slug"),
+            BenchmarkRow.name.label("benchmark_name"),
+            BenchmarkRow.category.label("benchmark_category"),
+        )
+        .join(BenchmarkRow, BenchmarkRow.id == BenchmarkScoreRow.benchmark_id)
+        .join(ModelRow, ModelRow.id == BenchmarkScoreRow.model_id)
+        .where(model_visible(viewer), ~hidden_version)
+    )
+
+
+def _version_visible_alias(viewer: Viewer, version: Any) -> ColumnElement[bool]:
+    if viewer.organization_id is None:
+        public: ColumnElement[bool] = version.is_public.is_(True)
+        return public
+    return or_(version.is_public.is_(True), ModelRow.organization_id == viewer.organization_id)
+
+
+def _filtered(stmt: keyset.AnySelect, f: ScoreFilter) -> keyset.AnySelect:
+    if f.benchmark is not None:
+        stmt = stmt.where(BenchmarkRow.slug == f.benchmark)
+    if f.source is not None:
+        stmt = stmt.where(BenchmarkScoreRow.source == f.source)
+    if f.kind is not None:
+        stmt = stmt.where(BenchmarkScoreRow.kind == f.kind)
+    if f.self_reported is not None:
+        stmt = stmt.where(BenchmarkScoreRow.is_self_reported.is_(f.self_reported))
+    return stmt
+
+
+async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
+    stmt = _visible_scores(viewer).where(BenchmarkScoreRow.id.in_(ids))
+    return list((await session.execute(stmt)).all())
+
+
+async def pages_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter, pg: keyset.Page
+) -> dict[int, keyset.PageResult]:
+    stmt = _filtered(_visible_scores(viewer), f)
+    return await keyset.fetch_partitioned_pages(
+        session, stmt, BenchmarkScoreRow, SORT_KEYS, pg, BenchmarkScoreRow.model_id, model_ids
+    )
+
+
+async def counts_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter
+) -> dict[int, int]:
+    base = _filtered(_visible_scores(viewer), f).where(BenchmarkScoreRow.model_id.in_(model_ids))
+    stmt = base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
+        BenchmarkScoreRow.model_id
+    )
+    found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
+    return {mid: found.get(mid, 0) for mid in model_ids}
+
+
+async def top_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], limit: int
+) -> dict[int, list[Any]]:
+    """Each model's best score per benchmark, best normalized scores first, `limit` of them."""
+    best_per_benchmark = func.row_number().over(
+        partition_by=[BenchmarkScoreRow.model_id, BenchmarkScoreRow.benchmark_id],
+        order_by=[
+            BenchmarkScoreRow.normalized_score.is_(None).asc(),
+            BenchmarkScoreRow.normalized_score.desc(),
+            BenchmarkScoreRow.id.asc(),
+        ],
+    )
+    inner = (
+        _visible_scores(viewer)
+        .where(BenchmarkScoreRow.model_id.in_(model_ids))
+        .add_columns(best_per_benchmark.label("lb_best"))
+        .subquery()
+    )
+    score = aliased(BenchmarkScoreRow, inner)
+    ranked_in_model = func.row_number().over(
+        partition_by=inner.c.model_id,
+        order_by=[
+            inner.c.normalized_score.is_(None).asc(),
+            inner.c.normalized_score.desc(),
+            inner.c.id,
+        ],
+    )
+    ranked = (
+        select(score, inner.c.benchmark_slug, inner.c.benchmark_name, inner.c.benchmark_category)
+        .add_columns(ranked_in_model.label("lb_rank"))
+        .where(inner.c.lb_best == 1)
+        .subquery()
+    )
+    final = aliased(BenchmarkScoreRow, ranked)
+    stmt = (
+        select(final, ranked.c.benchmark_slug, ranked.c.benchmark_name, ranked.c.benchmark_category)
+        .where(ranked.c.lb_rank <= limit)
+        .order_by(ranked.c.model_id, ranked.c.lb_rank)
+    )
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in (await session.execute(stmt)).all():
+        grouped[row[0].model_id].append(row)
+    return grouped
+
+
+def leaderboard_value(benchmark: BenchmarkRow) -> Any:
+    """What ranks a benchmark: the normalized score where its scale is bounded, else the raw
+    score; negated where lower is better, so that "higher ranks first" always holds."""
+    column = (
+        BenchmarkScoreRow.normalized_score
+        if benchmark.max_score is not None
+        else BenchmarkScoreRow.score
+    )
+    return column if benchmark.higher_is_better else -column
+
+
+# The codecs of a leaderboard cursor (rank value, model id), for decoding before the query.
+LEADERBOARD_CURSOR = [
+    keyset.SortKey(literal_column("lb_value"), True, "float"),
+    keyset.SortKey(literal_column("model_id"), False, "int"),
+]
+
+
+def leaderboard_keys(inner: Any) -> list[keyset.SortKey]:
+    return [
+        keyset.SortKey(inner.c.lb_value, True, "float"),
+        keyset.SortKey(inner.c.model_id, False, "int"),
+    ]
+
+
+def _leaderboard_subquery(viewer: Viewer, benchmark: BenchmarkRow, f: ModelFilter) -> Any:
+    value = leaderboard_value(benchmark)
+    best = func.row_number().over(
+        partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
+    )
+    candidates = (
+        _visible_scores(viewer)
+        .where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
+        .where(*filter_conditions(f))
+        .add_columns(value.label("lb_value"), best.label("lb_best"))
+    )
+    best_rows = candidates.subquery()
+    ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
+    rank = func.rank().over(order_by=ranked.c.lb_value.desc())
+    return select(ranked, rank.label("lb_rank")).subquery("leaderboard")
+
+
+async def leaderboard(
+    session: AsyncSession,
+    viewer: Viewer,
+    benchmark: BenchmarkRow,
+    f: ModelFilter,
+    pg: keyset.Page,
+) -> keyset.PageResult:
+    """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
+
+    Rows are the best score with its benchmark columns and `_rank`."""
+    board = _leaderboard_subquery(viewer, benchmark, f)
+    keys = leaderboard_keys(board)
+    score = aliased(BenchmarkScoreRow, board)
+    stmt = select(
+        score,
+        board.c.benchmark_slug,
+        board.c.benchmark_name,
+        board.c.benchmark_category,
+        board.c.lb_rank,
+    )
+    return await keyset.fetch_page(session, stmt, keys, pg)
+
+
+async def leaderboard_count(
+    session: AsyncSession, viewer: Viewer, benchmark: BenchmarkRow, f: ModelFilter
+) -> int:
+    board = _leaderboard_subquery(viewer, benchmark, f)
+    return int((await session.scalar(select(func.count()).select_from(board))) or 0)

@@ -1,0 +1,238 @@
+"""Model versions and their files, metrics, statistics and aliases, batched by key."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.auth import Viewer
+from app.db.tables import (
+    ModelRow,
+    ModelVersionRow,
+    OrganizationRow,
+    VersionAliasRow,
+    VersionFileRow,
+    VersionMetricRow,
+    VersionStatisticRow,
+)
+from app.repositories import keyset
+from app.repositories.visibility import version_visible
+
+DELETED = "DELETED"
+
+# Newest first by semver precedence; id breaks ties between versions differing in build only.
+SORT_KEYS = [
+    keyset.SortKey(ModelVersionRow.semver_key, True, "bytes"),
+    keyset.SortKey(ModelVersionRow.id, True, "int"),
+]
+
+
+@dataclass(frozen=True)
+class VersionFilter:
+    statuses: tuple[str, ...] | None = None  # None: every status but DELETED
+    include_prereleases: bool = True
+
+
+def _visible_versions(viewer: Viewer) -> keyset.AnySelect:
+    """Versions with their canonical model name, restricted to what the viewer may see."""
+    canonical = (OrganizationRow.slug + "/" + ModelRow.slug).label("canonical_name")
+    return (
+        select(ModelVersionRow, canonical)
+        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+        .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
+        .where(version_visible(viewer))
+    )
+
+
+def _filtered(stmt: keyset.AnySelect, f: VersionFilter) -> keyset.AnySelect:
+    if f.statuses is None:
+        stmt = stmt.where(ModelVersionRow.status != DELETED)
+    else:
+        stmt = stmt.where(ModelVersionRow.status.in_(f.statuses))
+    if not f.include_prereleases:
+        stmt = stmt.where(ModelVersionRow.is_prerelease.is_(False))
+    return stmt
+
+
+async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
+    stmt = _visible_versions(viewer).where(ModelVersionRow.id.in_(ids))
+    return list((await session.execute(stmt)).all())
+
+
+async def by_model_and_version(
+    session: AsyncSession, viewer: Viewer, keys: Sequence[tuple[int, str]]
+) -> list[Any]:
+    """Versions by exact string; DELETED ones are gone for readers (as through aliases)."""
+    stmt = _visible_versions(viewer).where(
+        tuple_(ModelVersionRow.model_id, ModelVersionRow.version).in_(list(keys)),
+        ModelVersionRow.status != DELETED,
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def by_alias(
+    session: AsyncSession, viewer: Viewer, keys: Sequence[tuple[int, str]]
+) -> list[tuple[int, str, Any]]:
+    """(model id, alias, version row with canonical name) for each alias that resolves."""
+    stmt = (
+        _visible_versions(viewer)
+        .add_columns(VersionAliasRow.alias)
+        .join(VersionAliasRow, VersionAliasRow.version_id == ModelVersionRow.id)
+        .where(
+            tuple_(VersionAliasRow.model_id, VersionAliasRow.alias).in_(list(keys)),
+            ModelVersionRow.status != DELETED,
+        )
+    )
+    return [(row[0].model_id, row.alias, row) for row in (await session.execute(stmt)).all()]
+
+
+async def pages_by_model(
+    session: AsyncSession,
+    viewer: Viewer,
+    model_ids: Sequence[int],
+    f: VersionFilter,
+    pg: keyset.Page,
+) -> dict[int, keyset.PageResult]:
+    stmt = _filtered(_visible_versions(viewer), f)
+    return await keyset.fetch_partitioned_pages(
+        session, stmt, ModelVersionRow, SORT_KEYS, pg, ModelVersionRow.model_id, model_ids
+    )
+
+
+async def counts_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: VersionFilter
+) -> dict[int, int]:
+    stmt = _filtered(
+        select(ModelVersionRow.model_id, func.count())
+        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+        .where(ModelVersionRow.model_id.in_(model_ids), version_visible(viewer)),
+        f,
+    ).group_by(ModelVersionRow.model_id)
+    found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
+    return {mid: found.get(mid, 0) for mid in model_ids}
+
+
+async def all_for_models(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: VersionFilter
+) -> dict[int, list[Any]]:
+    """Every visible version of each model, newest first (for comparisons)."""
+    stmt = _filtered(_visible_versions(viewer), f).where(ModelVersionRow.model_id.in_(model_ids))
+    stmt = stmt.order_by(*keyset.order_clauses(SORT_KEYS))
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in (await session.execute(stmt)).all():
+        grouped[row[0].model_id].append(row)
+    return grouped
+
+
+async def latest_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], *, active_only: bool
+) -> dict[int, Any]:
+    """The contract's latest rule: the `latest` alias if set (and visible, not deleted), else
+    the highest non-prerelease version that is not deleted, else the highest prerelease.
+    With `active_only`, the same over ACTIVE versions (the `latest` alias only if ACTIVE)."""
+    status_ok = (
+        ModelVersionRow.status == "ACTIVE" if active_only else ModelVersionRow.status != DELETED
+    )
+    ranked = _visible_versions(viewer).where(ModelVersionRow.model_id.in_(model_ids), status_ok)
+    alias_rank = (
+        select(VersionAliasRow.version_id)
+        .where(VersionAliasRow.alias == "latest", VersionAliasRow.version_id == ModelVersionRow.id)
+        .exists()
+    )
+    row_number = func.row_number().over(
+        partition_by=ModelVersionRow.model_id,
+        order_by=[
+            alias_rank.desc(),
+            ModelVersionRow.is_prerelease.asc(),
+            ModelVersionRow.semver_key.desc(),
+            ModelVersionRow.id.desc(),
+        ],
+    )
+    inner = ranked.add_columns(row_number.label("_rn")).subquery()
+
+    version = aliased(ModelVersionRow, inner)
+    stmt = select(version, inner.c.canonical_name).where(inner.c._rn == 1)
+    return {row[0].model_id: row for row in (await session.execute(stmt)).all()}
+
+
+async def files_by_version(
+    session: AsyncSession, version_ids: Sequence[int]
+) -> dict[int, list[VersionFileRow]]:
+    stmt = (
+        select(VersionFileRow)
+        .where(VersionFileRow.version_id.in_(version_ids))
+        .order_by(VersionFileRow.version_id, VersionFileRow.path)
+    )
+    grouped: dict[int, list[VersionFileRow]] = defaultdict(list)
+    for row in (await session.scalars(stmt)).all():
+        grouped[row.version_id].append(row)
+    return grouped
+
+
+async def metrics_by_version(
+    session: AsyncSession, version_ids: Sequence[int]
+) -> dict[int, dict[str, float]]:
+    stmt = (
+        select(VersionMetricRow)
+        .where(VersionMetricRow.version_id.in_(version_ids))
+        .order_by(VersionMetricRow.version_id, VersionMetricRow.key)
+    )
+    grouped: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in (await session.scalars(stmt)).all():
+        grouped[row.version_id][row.key] = row.value
+    return grouped
+
+
+async def statistics_by_version(
+    session: AsyncSession, version_ids: Sequence[int]
+) -> dict[int, list[VersionStatisticRow]]:
+    stmt = (
+        select(VersionStatisticRow)
+        .where(VersionStatisticRow.version_id.in_(version_ids))
+        .order_by(VersionStatisticRow.version_id, VersionStatisticRow.order, VersionStatisticRow.id)
+    )
+    grouped: dict[int, list[VersionStatisticRow]] = defaultdict(list)
+    for row in (await session.scalars(stmt)).all():
+        grouped[row.version_id].append(row)
+    return grouped
+
+
+async def aliases_by_version(
+    session: AsyncSession, version_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    stmt = (
+        select(VersionAliasRow.version_id, VersionAliasRow.alias)
+        .where(VersionAliasRow.version_id.in_(version_ids))
+        .order_by(VersionAliasRow.version_id, VersionAliasRow.alias)
+    )
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for version_id, alias in (await session.execute(stmt)).all():
+        grouped[version_id].append(alias)
+    return grouped
+
+
+async def aliases_by_model(
+    session: AsyncSession, viewer: Viewer, model_ids: Sequence[int]
+) -> dict[int, list[tuple[VersionAliasRow, str]]]:
+    """Each model's aliases that point at a visible, non-deleted version, with that version."""
+    stmt = (
+        select(VersionAliasRow, ModelVersionRow.version)
+        .join(ModelVersionRow, ModelVersionRow.id == VersionAliasRow.version_id)
+        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+        .where(
+            VersionAliasRow.model_id.in_(model_ids),
+            ModelVersionRow.status != DELETED,
+            version_visible(viewer),
+        )
+        .order_by(VersionAliasRow.model_id, VersionAliasRow.alias)
+    )
+    grouped: dict[int, list[tuple[VersionAliasRow, str]]] = defaultdict(list)
+    for alias, version in (await session.execute(stmt)).all():
+        grouped[alias.model_id].append((alias, version))
+    return grouped

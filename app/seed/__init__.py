@@ -1,0 +1,1 @@
+"""The demo catalog loader (`catalog seed`)."""
