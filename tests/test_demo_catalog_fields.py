@@ -71,8 +71,8 @@ def _collect(value, path: str, seen: dict[str, bool]) -> None:
                 _collect(item, path, seen)
 
 
-# Seed data the demo catalog lacks (reported to the lead; remove once seeds/ carry it).
-KNOWN_SEED_GAPS = ["images"]
+# Seed data the demo catalog lacks (none today; list a field here only with a reason).
+KNOWN_SEED_GAPS: list[str] = []
 
 # JSON-typed fields are maps: their keys are data, not schema fields.
 JSON_FIELDS = ("origin", "metrics", "fileOids")
