@@ -233,9 +233,7 @@ def parse_model_list(params: Mapping[str, Sequence[str]]) -> ModelListQuery:
 def parse_compare_versions(params: Mapping[str, Sequence[str]]) -> list[str]:
     """`versions=a&versions=b` or `versions=a,b` (mixed too): 2 to 5 references."""
     out = _Collector()
-    refs = [
-        part.strip() for value in params.get("versions") or [] for part in value.split(",")
-    ]
+    refs = [part.strip() for value in params.get("versions") or [] for part in value.split(",")]
     refs = [ref for ref in refs if ref]
     for name in sorted(set(params) - {"versions"}):
         out.add(name, "unknown query parameter", "value_error.extra")

@@ -210,7 +210,9 @@ class RestApi:
                 break
             remaining -= page_size
             variables["after"] = next_cursor
-        models = [shape.catalog_model(node, await self._all_scores(request, node)) for node in nodes]
+        models = [
+            shape.catalog_model(node, await self._all_scores(request, node)) for node in nodes
+        ]
         return shape.model_list(models, total, next_cursor)
 
     # --- marketplace (seed 004) -----------------------------------------------------
