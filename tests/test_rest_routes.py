@@ -328,3 +328,28 @@ async def test_private_models_are_invisible_to_others(
     assert [m["id"] for m in own["models"]] == ["acme/secret"] and own["total"] == 1
     await get_error(write_client, urls[0], 401, "authentication_error",
                     headers=Tokens.header(tokens.revoked))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/models?organization=%00x",
+        "/v1/models?search=x",
+        "/v1/models?max_input_price=1e308",
+        "/v1/models?cursor=%00%FF",
+        "/v1/models/%00",
+        "/v1/models/a%00b",
+        "/api/v1/org/%00/models/x",
+        "/api/v1/org/meta/models/llama-chat-8b/%00",
+        "/api/v1/org/meta/models/llama-chat-8b/compare?versions=a%00,b",
+        "/api/models/meta/%E2%98%83/versions/1.0.0",
+        "/api/v1/org/meta/models/llama-chat-8b/compare?versions=" + "x" * 5000 + ",b",
+    ],
+)
+async def test_hostile_input_is_never_a_server_error(client: httpx.AsyncClient, url: str) -> None:
+    response = await client.get(url)
+    assert 200 <= response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert set(response.json()) >= ENVELOPE_KEYS
+    if "%00" in url:  # PostgreSQL text cannot hold NUL: refused before any query
+        assert response.status_code == 400, response.text

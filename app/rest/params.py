@@ -55,6 +55,25 @@ def check_api_version(headers: Mapping[str, str]) -> None:
         )
 
 
+# --- text that no database accepts ---------------------------------------------------------
+
+
+def check_text(path: Mapping[str, str], query: Mapping[str, Sequence[str]]) -> None:
+    """NUL characters are refused up front (PostgreSQL text cannot hold them): 400."""
+    problems = [
+        FieldError(("path", k), "contains a NUL character", "value_error.nul")
+        for k, v in path.items()
+        if "\x00" in v
+    ]
+    problems += [
+        FieldError(("query", k), "contains a NUL character", "value_error.nul")
+        for k, values in query.items()
+        if any("\x00" in v for v in values) or "\x00" in k
+    ]
+    if problems:
+        raise InvalidRequest("Request contains a NUL character", problems)
+
+
 # --- query parameters ---------------------------------------------------------------------
 
 MAX_LIMIT = 200

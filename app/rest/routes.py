@@ -25,6 +25,7 @@ from app.rest import operations, shape
 from app.rest.params import (
     CURRENT_API_VERSION,
     check_api_version,
+    check_text,
     parse_compare_versions,
     parse_model_list,
 )
@@ -252,6 +253,7 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         response: Response
         try:
             check_api_version(request.headers)
+            check_text(request.path_params, _query(request))
             body = await handler(request)
         except CatalogError as error:
             response = error_response(error, request_id)
