@@ -353,3 +353,37 @@ async def test_hostile_input_is_never_a_server_error(client: httpx.AsyncClient, 
         assert set(response.json()) >= ENVELOPE_KEYS
     if "%00" in url:  # PostgreSQL text cannot hold NUL: refused before any query
         assert response.status_code == 400, response.text
+
+
+async def test_limits_above_one_graphql_page(
+    write_client: httpx.AsyncClient, tokens: Tokens, fresh_engine: AsyncEngine
+) -> None:
+    """41 demo models + 60 new ones: `limit` above 100 reads a second GraphQL page."""
+    writer = Tokens.header(tokens.acme_writer)
+    for batch in range(3):
+        fields = " ".join(
+            f'm{i}: createModel(input: {{organization: "acme", slug: "bulk-{batch}-{i:02d}", '
+            f'name: "Bulk {batch} {i:02d}"}}) {{ slug }}'
+            for i in range(20)
+        )
+        created = await gql(write_client, f"mutation {{ {fields} }}", headers=writer)
+        assert "errors" not in created, created
+    reader = Tokens.header(tokens.acme_reader)
+    counts = {}
+    pages = {}
+    for limit in (100, 150, 200):
+        with count_statements(fresh_engine) as counter:
+            pages[limit] = await get_ok(write_client, f"/v1/models?limit={limit}", headers=reader)
+        counts[limit] = counter.count
+    assert pages[100]["total"] == pages[150]["total"] == 101
+    assert len(pages[100]["models"]) == 100 and pages[100]["next_cursor"]
+    assert len(pages[150]["models"]) == 101 and pages[150]["next_cursor"] is None
+    assert pages[200] == pages[150]
+    ids = [m["id"] for m in pages[150]["models"]]
+    assert len(set(ids)) == 101 and ids[:100] == [m["id"] for m in pages[100]["models"]]
+    rest = await get_ok(
+        write_client, f"/v1/models?limit=100&cursor={pages[100]['next_cursor']}", headers=reader
+    )
+    assert [m["id"] for m in rest["models"]] == ids[100:]
+    # Two GraphQL pages cost what two pages cost, whatever the number of models on them.
+    assert counts[150] == counts[200] <= 2 * counts[100], counts

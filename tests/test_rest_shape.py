@@ -157,3 +157,19 @@ def test_key_shape_comparison() -> None:
     ]
     assert shape_problems({"d": "x"}, {"d": None}) == ["$.d: expected string, got null"]
     assert shape_problems({"d": "x"}, {"d": None}, nullable=frozenset({"$.d"})) == []
+
+
+def test_every_rest_operation_is_valid_against_the_schema() -> None:
+    from graphql import parse, validate
+
+    from app.graphql.schema import schema
+    from app.rest import operations
+
+    documents = {
+        name: value
+        for name, value in vars(operations).items()
+        if name.isupper() and isinstance(value, str) and "query " in value
+    }
+    assert len(documents) == 10
+    for name, document in documents.items():
+        assert validate(schema._schema, parse(document)) == [], name

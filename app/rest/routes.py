@@ -52,7 +52,12 @@ class RestApi:
             document, variable_values=variables, context_value=context
         )
         if result.errors:
-            raise classify(result.errors[0])
+            error = result.errors[0]
+            if error.original_error is None and error.path is None:
+                # The schema refused our own document: a server defect, not the client's.
+                logger.error("REST operation refused (request %s): %s", context.request_id, error)
+                raise InternalError(INTERNAL_DETAIL)
+            raise classify(error)
         data: JSONObject = result.data or {}
         return data
 
