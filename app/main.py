@@ -17,6 +17,7 @@ from app.db.engine import create_engine, create_sessionmaker, create_write_sessi
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
+from app.rest.routes import rest_routes
 from app.settings import Settings
 
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *rest_routes(graphql_app),
         ],
         middleware=[Middleware(AuthMiddleware, sessions=sessions)],
         lifespan=lifespan,

@@ -1,0 +1,1 @@
+"""REST compatibility: the seed pages' routes, answered by the GraphQL schema in-process."""

@@ -1,0 +1,291 @@
+"""REST compatibility routes: the seed pages' JSON, served by running GraphQL in-process.
+
+Every route builds the same per-request context as `/graphql` (the bearer token's viewer, the
+request id, fresh DataLoaders) and executes a document from `operations`, so data, visibility
+and validation have one code path. GraphQL errors become the envelope as the body with the
+HTTP status of their `code`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from app.errors import CatalogError, InternalError, InvalidRequest, NotFound
+from app.graphql.errors import INTERNAL_DETAIL, classify
+from app.graphql.pagination import MAX_PAGE_SIZE
+from app.graphql.view import CatalogGraphQL, request_id_of
+from app.http.responses import error_response
+from app.rest import operations, shape
+from app.rest.params import (
+    CURRENT_API_VERSION,
+    check_api_version,
+    check_text,
+    parse_compare_versions,
+    parse_model_list,
+)
+
+logger = logging.getLogger("app.rest")
+
+JSONObject = dict[str, Any]
+Handler = Callable[[Request], Awaitable[Any]]
+
+# A bare model id (`gpt-4o`) is looked up by text search; stop after this many pages.
+MAX_LOOKUP_PAGES = 5
+
+
+class RestApi:
+    def __init__(self, graphql: CatalogGraphQL) -> None:
+        self.graphql = graphql
+
+    async def execute(
+        self, request: Request, document: str, variables: dict[str, Any]
+    ) -> JSONObject:
+        """Run one operation as the caller; the first error is raised as a domain error."""
+        context = await self.graphql.get_context(request, Response())
+        result = await self.graphql.schema.execute(
+            document, variable_values=variables, context_value=context
+        )
+        if result.errors:
+            error = result.errors[0]
+            if error.original_error is None and error.path is None:
+                # The schema refused our own document: a server defect, not the client's.
+                logger.error("REST operation refused (request %s): %s", context.request_id, error)
+                raise InternalError(INTERNAL_DETAIL)
+            raise classify(error)
+        data: JSONObject = result.data or {}
+        return data
+
+    async def _connection_rest(
+        self,
+        request: Request,
+        document: str,
+        variables: dict[str, Any],
+        path: tuple[str, ...],
+        page_info: JSONObject,
+    ) -> list[JSONObject]:
+        """Later pages of a connection whose first page is already in hand."""
+        nodes: list[JSONObject] = []
+        while page_info["hasNextPage"]:
+            data = await self.execute(
+                request,
+                document,
+                {**variables, "first": MAX_PAGE_SIZE, "after": page_info["endCursor"]},
+            )
+            for key in path:
+                data = data[key]
+            nodes.extend(data["nodes"])
+            page_info = data["pageInfo"]
+        return nodes
+
+    # --- model ids --------------------------------------------------------------------
+
+    async def resolve_model_id(self, request: Request, model_id: str) -> tuple[str, str]:
+        """`org/slug` as is; a bare slug when exactly one visible model has it."""
+        if not model_id.strip():
+            raise NotFound("Model '' not found")
+        if "/" in model_id:
+            org, _, name = model_id.partition("/")
+            if not org or not name or "/" in name:
+                raise NotFound(f"Model '{model_id}' not found")
+            return org, name
+        matches: list[tuple[str, str]] = []
+        after: str | None = None
+        for _ in range(MAX_LOOKUP_PAGES):
+            data = await self.execute(
+                request,
+                operations.MODELS_BY_TEXT,
+                {"search": model_id, "first": MAX_PAGE_SIZE, "after": after},
+            )
+            models = data["models"]
+            matches.extend(
+                (node["organization"]["slug"], node["slug"])
+                for node in models["nodes"]
+                if node["slug"] == model_id
+            )
+            if not models["pageInfo"]["hasNextPage"]:
+                break
+            after = models["pageInfo"]["endCursor"]
+        if not matches:
+            raise NotFound(f"Model '{model_id}' not found")
+        if len(matches) > 1:
+            raise InvalidRequest(
+                f"Model id '{model_id}' is ambiguous; use one of "
+                + ", ".join(f"{org}/{slug}" for org, slug in matches)
+            )
+        return matches[0]
+
+    # --- registry (seeds 000, 001, 002) ----------------------------------------------
+
+    async def model_latest(self, request: Request) -> JSONObject:
+        org, name = request.path_params["org"], request.path_params["name"]
+        data = await self.execute(request, operations.MODEL_LATEST, {"org": org, "name": name})
+        latest = data["model"]["latestVersion"]
+        if latest is None:
+            raise NotFound(f"Model '{org}/{name}' has no versions")
+        return shape.version_detail(latest)
+
+    async def model_version(self, request: Request) -> JSONObject:
+        params = request.path_params
+        variables = {"org": params["org"], "name": params["name"], "ref": params["version"]}
+        data = await self.execute(request, operations.MODEL_VERSION, variables)
+        return shape.version_detail(data["model"]["version"])
+
+    async def model_versions(self, request: Request) -> JSONObject:
+        variables = {
+            "org": request.path_params["org"],
+            "name": request.path_params["name"],
+            "first": MAX_PAGE_SIZE,
+            "after": None,
+        }
+        data = await self.execute(request, operations.MODEL_VERSIONS, variables)
+        model = data["model"]
+        connection = model["versions"]
+        versions = connection["nodes"] + await self._connection_rest(
+            request,
+            operations.MODEL_VERSIONS,
+            variables,
+            ("model", "versions"),
+            connection["pageInfo"],
+        )
+        return shape.version_list(model["canonicalName"], model["latestVersion"], versions)
+
+    async def compare(self, request: Request) -> JSONObject:
+        refs = parse_compare_versions(_query(request))
+        variables = {
+            "org": request.path_params["org"],
+            "name": request.path_params["name"],
+            "versions": refs,
+        }
+        data = await self.execute(request, operations.COMPARE, variables)
+        return shape.comparison(data["compareVersions"])
+
+    # --- LLM catalog (seed 003) -----------------------------------------------------
+
+    async def _all_scores(self, request: Request, model: JSONObject) -> list[JSONObject]:
+        org, _, name = model["canonicalName"].partition("/")
+        connection = model["scores"]
+        return connection["nodes"] + await self._connection_rest(  # type: ignore[no-any-return]
+            request,
+            operations.MODEL_SCORES,
+            {"org": org, "name": name},
+            ("model", "scores"),
+            connection["pageInfo"],
+        )
+
+    async def catalog_model(self, request: Request) -> JSONObject:
+        org, name = await self.resolve_model_id(request, request.path_params["model_id"])
+        variables = {"org": org, "name": name, "scoresFirst": MAX_PAGE_SIZE}
+        data = await self.execute(request, operations.CATALOG_MODEL, variables)
+        model = data["model"]
+        return shape.catalog_model(model, await self._all_scores(request, model))
+
+    async def catalog_models(self, request: Request) -> JSONObject:
+        """Up to 200 models: one GraphQL page of ≤ 100, and a second one when asked for more.
+
+        The statement count depends on the number of pages (at most two), never on the number
+        of models: every nested field is batched by the request's DataLoaders.
+        """
+        query = parse_model_list(_query(request))
+        variables: dict[str, Any] = {
+            "filter": query.filter,
+            "orderBy": query.order_by,
+            "after": query.cursor,
+            "scoresFirst": MAX_PAGE_SIZE,
+        }
+        remaining = query.limit
+        nodes: list[JSONObject] = []
+        total = 0
+        next_cursor: str | None = None
+        while remaining > 0:
+            page_size = min(remaining, MAX_PAGE_SIZE)
+            data = await self.execute(
+                request, operations.CATALOG_MODELS, {**variables, "first": page_size}
+            )
+            connection = data["models"]
+            nodes.extend(connection["nodes"])
+            total = connection["totalCount"]
+            page_info = connection["pageInfo"]
+            next_cursor = page_info["endCursor"] if page_info["hasNextPage"] else None
+            if next_cursor is None:
+                break
+            remaining -= page_size
+            variables["after"] = next_cursor
+        models = [
+            shape.catalog_model(node, await self._all_scores(request, node)) for node in nodes
+        ]
+        return shape.model_list(models, total, next_cursor)
+
+    # --- marketplace (seed 004) -----------------------------------------------------
+
+    async def marketplace_version(self, request: Request) -> JSONObject:
+        org, name = await self.resolve_model_id(request, request.path_params["model_id"])
+        variables = {"org": org, "name": name, "ref": request.path_params["version"]}
+        data = await self.execute(request, operations.MARKETPLACE_VERSION, variables)
+        model = data["model"]
+        connection = model["versions"]
+        versions = connection["nodes"] + await self._connection_rest(
+            request,
+            operations.VERSION_STRINGS,
+            {"org": org, "name": name},
+            ("model", "versions"),
+            connection["pageInfo"],
+        )
+        return shape.marketplace_version(model, [v["version"] for v in versions])
+
+    async def unknown(self, request: Request) -> JSONObject:
+        raise NotFound(f"No route {request.url.path}")
+
+
+def _query(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """The envelope with the real status for every failure; never a traceback."""
+
+    async def endpoint(request: Request) -> Response:
+        request_id = getattr(request.state, "request_id", None) or request_id_of(request)
+        request.state.request_id = request_id
+        response: Response
+        try:
+            check_api_version(request.headers)
+            check_text(request.path_params, _query(request))
+            body = await handler(request)
+        except CatalogError as error:
+            response = error_response(error, request_id)
+        except Exception:
+            logger.exception("internal error (request %s) at %s", request_id, request.url.path)
+            response = error_response(InternalError(INTERNAL_DETAIL), request_id)
+        else:
+            response = JSONResponse(body, headers={"X-Request-ID": request_id})
+        response.headers["X-API-Version"] = CURRENT_API_VERSION
+        return response
+
+    return endpoint
+
+
+def rest_routes(graphql: CatalogGraphQL) -> list[BaseRoute]:
+    """The REST routes; `/versions` and `/compare` come before `/{version}`."""
+    api = RestApi(graphql)
+    registry = "/api/v1/org/{org}/models/{name}"
+    table: list[tuple[str, Handler]] = [
+        (registry, api.model_latest),
+        (registry + "/versions", api.model_versions),
+        (registry + "/compare", api.compare),
+        (registry + "/{version}", api.model_version),
+        ("/v1/models", api.catalog_models),
+        ("/v1/models/{model_id:path}", api.catalog_model),
+        ("/api/models/{model_id:path}/versions/{version}", api.marketplace_version),
+        ("/api/{rest:path}", api.unknown),
+        ("/v1/{rest:path}", api.unknown),
+    ]
+    return [Route(path, _endpoint(handler), methods=["GET"]) for path, handler in table]
