@@ -1,4 +1,4 @@
-"""Aligning models × benchmarks."""
+"""Aligning models by benchmarks."""
 
 from app.services.model_comparison import align, deltas, scored_benchmarks
 
