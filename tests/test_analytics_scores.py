@@ -137,3 +137,15 @@ async def test_score_conflicts_validate_input(client):
     assert "no-such-bench" in error_of(unknown)["detail"]
     bad_cursor = await gql(client, CONFLICTS, {"margin": 1, "after": "bm90LWEtY3Vyc29y"})
     assert error_of(bad_cursor)["type"] == "invalid_request"
+
+
+async def test_top_scores_keep_the_best_score_per_benchmark(write_client, tokens):
+    await plant_scores(write_client, tokens)
+    body = await gql(
+        write_client,
+        '{ model(org: "acme", name: "rocket") { topScores(limit: 10) { benchmarkId score source } } }',
+    )
+    assert body["data"]["model"]["topScores"] == [
+        {"benchmarkId": "mmlu", "score": 80.0, "source": "lab"},
+        {"benchmarkId": "gpqa", "score": 51.0, "source": "evals"},
+    ]
