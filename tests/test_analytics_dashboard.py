@@ -134,6 +134,13 @@ async def test_frontier_pages_and_filters(client):
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == [n["model"]["canonicalName"] for n in whole["nodes"]]
+    backwards = """query($before: String) { frontier(benchmark: "mmlu", last: 2, before: $before) {
+        pageInfo { hasPreviousPage startCursor } nodes { model { canonicalName } } } }"""
+    tail = (await must(client, backwards))["frontier"]
+    assert [n["model"]["canonicalName"] for n in tail["nodes"]] == seen[-2:]
+    assert tail["pageInfo"]["hasPreviousPage"] == (len(seen) > 2)
+    before = await must(client, backwards, {"before": tail["pageInfo"]["startCursor"]})
+    assert [n["model"]["canonicalName"] for n in before["frontier"]["nodes"]] == seen[-4:-2]
     open_only = await must(client, FRONTIER, {"b": "mmlu", "r": 3.0, "f": {"openWeight": True}})
     open_board = await board(client, f={"openWeight": True})
     open_names = {n["model"]["canonicalName"] for n in open_board}
