@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import strawberry
@@ -11,7 +12,9 @@ from app.graphql.scalars import BigInt
 from app.graphql.types.enums import ModelOrderField, OrderDirection, ScoreKind
 from app.repositories.models import ModelFilter as ModelQuery
 from app.repositories.models import ModelOrder as ModelOrderQuery
+from app.repositories.pricing import PriceCap
 from app.repositories.scores import ScoreFilter as ScoreQuery
+from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
 
 @strawberry.input(description="Inclusive bounds; either may be omitted.")
@@ -150,16 +153,37 @@ class ScoreFilter:
         )
 
 
-@strawberry.input(description="Narrows a leaderboard to some models.")
+@strawberry.input(
+    description="Narrows a leaderboard (or a frontier) to some models. Price bounds hold when "
+    "some provider's current price satisfies them."
+)
 class LeaderboardFilter:
-    organization: str | None = None
+    organization: str | None = strawberry.field(default=None, description="Organization slug.")
     open_weight: bool | None = None
-    allow_commercial: bool | None = None
+    allow_commercial: bool | None = strawberry.field(
+        default=None, description="The model's license allows (true) or forbids commercial use."
+    )
     model_type: str | None = None
-    family: str | None = None
-    max_input_price_per_m: float | None = None
+    family: str | None = strawberry.field(default=None, description="Family slug.")
+    max_input_price_per_m: float | None = strawberry.field(
+        default=None, description="Some provider's current input price is at most this."
+    )
+    max_output_price_per_m: float | None = strawberry.field(
+        default=None, description="Some provider's current output price is at most this."
+    )
+    max_blended_price_per_m: float | None = strawberry.field(
+        default=None,
+        description="Some provider's current blended price, (input * r + output) / (r + 1) "
+        "with r = `inputOutputRatio`, is at most this (USD per million tokens).",
+    )
+    input_output_ratio: float | None = strawberry.field(
+        default=None,
+        description="Input tokens per output token for `maxBlendedPricePerM`; default 3 "
+        "(in `frontier`, the frontier's own ratio).",
+    )
 
     def to_query(self) -> ModelQuery:
+        self._check()
         return ModelQuery(
             organization=self.organization,
             open_weight=self.open_weight,
@@ -167,4 +191,32 @@ class LeaderboardFilter:
             model_type=self.model_type,
             family=self.family,
             max_input_price=self.max_input_price_per_m,
+            max_output_price=self.max_output_price_per_m,
         )
+
+    def price_cap(self, default_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO) -> PriceCap | None:
+        self._check()
+        if self.max_blended_price_per_m is None:
+            return None
+        ratio = default_ratio if self.input_output_ratio is None else self.input_output_ratio
+        return PriceCap(max_blended=self.max_blended_price_per_m, ratio=ratio)
+
+    def _check(self) -> None:
+        problems = [
+            FieldError(("filter", name), "must be a finite number ≥ 0", "value_error.negative")
+            for name, value in (
+                ("maxInputPricePerM", self.max_input_price_per_m),
+                ("maxOutputPricePerM", self.max_output_price_per_m),
+                ("maxBlendedPricePerM", self.max_blended_price_per_m),
+            )
+            if value is not None and (not math.isfinite(value) or value < 0)
+        ]
+        ratio = self.input_output_ratio
+        if ratio is not None and not (math.isfinite(ratio) and ratio > 0):
+            problems.append(
+                FieldError(
+                    ("filter", "inputOutputRatio"), "must be a finite number > 0", "value_error"
+                )
+            )
+        if problems:
+            raise ValidationFailed("Invalid filter", problems)

@@ -21,6 +21,7 @@ from app.auth import Viewer
 from app.db.tables import BenchmarkRow, FamilyRow, LicenseRow, OrganizationRow, ProviderRow
 from app.graphql.batching import Loader, Waves
 from app.repositories import alias_history as alias_history_repo
+from app.repositories import analytics as analytics_repo
 from app.repositories import catalog as catalog_repo
 from app.repositories import keyset
 from app.repositories import models as models_repo
@@ -127,6 +128,9 @@ class Loaders:
         self.alias_history_page = _grouped(w, sessions, self._alias_history_pages, _empty_page)
         self.alias_history_count = _grouped(w, sessions, self._alias_history_counts, int)
         self.alias_at = _loader(w, sessions, self._alias_at)
+        self.scores_by_pair = _loader(w, sessions, self._scores_by_pairs, list)
+        self.price_history_page = _grouped(w, sessions, self._price_history_pages, _empty_page)
+        self.price_history_count = _grouped(w, sessions, self._price_history_counts, int)
 
     async def _models_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await models_repo.by_ids(session, self.viewer, ids)}
@@ -230,12 +234,18 @@ class Loaders:
         return await models_repo.counts_by_parent(session, self.viewer, partition, ids, f)
 
     async def _pricing_pages(
-        self, session: AsyncSession, ids: list[int], page: keyset.Page
+        self,
+        session: AsyncSession,
+        ids: list[int],
+        page: keyset.Page,
+        as_of: datetime | None = None,
     ) -> dict[int, keyset.PageResult]:
-        return await pricing_repo.pages_by_provider(session, self.viewer, ids, page)
+        return await pricing_repo.pages_by_provider(session, self.viewer, ids, page, as_of)
 
-    async def _pricing_counts(self, session: AsyncSession, ids: list[int]) -> dict[int, int]:
-        return await pricing_repo.counts_by_provider(session, self.viewer, ids)
+    async def _pricing_counts(
+        self, session: AsyncSession, ids: list[int], as_of: datetime | None = None
+    ) -> dict[int, int]:
+        return await pricing_repo.counts_by_provider(session, self.viewer, ids, as_of)
 
     async def _alias_history_pages(
         self, session: AsyncSession, ids: list[int], alias: str | None, page: keyset.Page
@@ -251,6 +261,21 @@ class Loaders:
         self, session: AsyncSession, keys: list[tuple[int, str, datetime]]
     ) -> dict[tuple[int, str, datetime], int | None]:
         return await alias_history_repo.pointed_at(session, self.viewer, keys)
+
+    async def _scores_by_pairs(
+        self, session: AsyncSession, pairs: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[Any]]:
+        return await analytics_repo.scores_by_pairs(session, self.viewer, pairs)
+
+    async def _price_history_pages(
+        self, session: AsyncSession, ids: list[int], provider: str | None, page: keyset.Page
+    ) -> dict[int, keyset.PageResult]:
+        return await pricing_repo.history_pages_by_model(session, self.viewer, ids, provider, page)
+
+    async def _price_history_counts(
+        self, session: AsyncSession, ids: list[int], provider: str | None
+    ) -> dict[int, int]:
+        return await pricing_repo.history_counts_by_model(session, self.viewer, ids, provider)
 
 
 def _empty_page() -> keyset.PageResult:

@@ -12,6 +12,7 @@ from app.graphql.input_guard import RejectNulCharacters
 from app.graphql.mutations.catalog import CatalogMutation
 from app.graphql.mutations.registry import RegistryMutation
 from app.graphql.queries.analysis import AnalysisQuery
+from app.graphql.queries.analytics import AnalyticsQuery
 from app.graphql.queries.audit import AuditQuery
 from app.graphql.queries.catalog import CatalogQuery
 from app.graphql.queries.nodes import NodeQuery
@@ -24,7 +25,9 @@ from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.graphql.types.version import ModelVersion
 from app.graphql.view import log_errors
 
-Query = merge_types("Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery))
+Query = merge_types(
+    "Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery, AnalyticsQuery)
+)
 Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
 
 # Node implementations reachable only through `node` must still be in the schema.

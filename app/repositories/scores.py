@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -19,6 +19,7 @@ from app.db.tables import (
     ModelVersionRow,
 )
 from app.repositories import keyset
+from app.repositories import pricing as pricing_repo
 from app.repositories.models import ModelFilter, filter_conditions
 from app.repositories.visibility import model_visible
 
@@ -36,7 +37,7 @@ class ScoreFilter:
     self_reported: bool | None = None
 
 
-def _visible_scores(viewer: Viewer) -> keyset.AnySelect:
+def visible_scores(viewer: Viewer) -> keyset.AnySelect:
     """Scores with their benchmark's slug, name and category, of models the viewer sees.
 
     A score tied to a version is visible only when that version is."""
@@ -79,15 +80,26 @@ def _filtered(stmt: keyset.AnySelect, f: ScoreFilter) -> keyset.AnySelect:
     return stmt
 
 
+def ranking_value() -> ColumnElement[float]:
+    """Per score row (its benchmark joined): what makes one score better than another on the
+    same benchmark. The normalized score where the scale is bounded, else the raw score;
+    negated where lower is better, so that "higher is better" always holds."""
+    raw = case(
+        (BenchmarkRow.max_score.is_not(None), BenchmarkScoreRow.normalized_score),
+        else_=BenchmarkScoreRow.score,
+    )
+    return case((BenchmarkRow.higher_is_better.is_(True), raw), else_=-raw)
+
+
 async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
-    stmt = _visible_scores(viewer).where(BenchmarkScoreRow.id.in_(ids))
+    stmt = visible_scores(viewer).where(BenchmarkScoreRow.id.in_(ids))
     return list((await session.execute(stmt)).all())
 
 
 async def pages_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter, pg: keyset.Page
 ) -> dict[int, keyset.PageResult]:
-    stmt = _filtered(_visible_scores(viewer), f)
+    stmt = _filtered(visible_scores(viewer), f)
     return await keyset.fetch_partitioned_pages(
         session, stmt, BenchmarkScoreRow, SORT_KEYS, pg, BenchmarkScoreRow.model_id, model_ids
     )
@@ -96,7 +108,7 @@ async def pages_by_model(
 async def counts_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter
 ) -> dict[int, int]:
-    base = _filtered(_visible_scores(viewer), f).where(BenchmarkScoreRow.model_id.in_(model_ids))
+    base = _filtered(visible_scores(viewer), f).where(BenchmarkScoreRow.model_id.in_(model_ids))
     stmt = base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
         BenchmarkScoreRow.model_id
     )
@@ -107,17 +119,16 @@ async def counts_by_model(
 async def top_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], limit: int
 ) -> dict[int, list[Any]]:
-    """Each model's best score per benchmark, best normalized scores first, `limit` of them."""
+    """Each model's best score per benchmark (by `ranking_value`: lower-is-better and
+    unbounded scales count too), best normalized scores first (unbounded ones last), `limit`
+    of them."""
+    value = ranking_value()
     best_per_benchmark = func.row_number().over(
         partition_by=[BenchmarkScoreRow.model_id, BenchmarkScoreRow.benchmark_id],
-        order_by=[
-            BenchmarkScoreRow.normalized_score.is_(None).asc(),
-            BenchmarkScoreRow.normalized_score.desc(),
-            BenchmarkScoreRow.id.asc(),
-        ],
+        order_by=[value.is_(None).asc(), value.desc(), BenchmarkScoreRow.id.asc()],
     )
     inner = (
-        _visible_scores(viewer)
+        visible_scores(viewer)
         .where(BenchmarkScoreRow.model_id.in_(model_ids))
         .add_columns(best_per_benchmark.label("lb_best"))
         .subquery()
@@ -174,17 +185,24 @@ def leaderboard_keys(inner: Any) -> list[keyset.SortKey]:
     ]
 
 
-def _leaderboard_subquery(viewer: Viewer, benchmark: BenchmarkRow, f: ModelFilter) -> Any:
+def _leaderboard_subquery(
+    viewer: Viewer,
+    benchmark: BenchmarkRow,
+    f: ModelFilter,
+    cap: pricing_repo.PriceCap | None = None,
+) -> Any:
     value = leaderboard_value(benchmark)
     best = func.row_number().over(
         partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
     )
     candidates = (
-        _visible_scores(viewer)
+        visible_scores(viewer)
         .where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
         .where(*filter_conditions(f))
         .add_columns(value.label("lb_value"), best.label("lb_best"))
     )
+    if cap is not None:
+        candidates = candidates.where(pricing_repo.priced_at_most(cap))
     best_rows = candidates.subquery()
     ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
     rank = func.rank().over(order_by=ranked.c.lb_value.desc())
@@ -197,11 +215,12 @@ async def leaderboard(
     benchmark: BenchmarkRow,
     f: ModelFilter,
     pg: keyset.Page,
+    cap: pricing_repo.PriceCap | None = None,
 ) -> keyset.PageResult:
     """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
 
     Rows are the best score with its benchmark columns and `_rank`."""
-    board = _leaderboard_subquery(viewer, benchmark, f)
+    board = _leaderboard_subquery(viewer, benchmark, f, cap)
     keys = leaderboard_keys(board)
     score = aliased(BenchmarkScoreRow, board)
     stmt = select(
@@ -215,7 +234,32 @@ async def leaderboard(
 
 
 async def leaderboard_count(
-    session: AsyncSession, viewer: Viewer, benchmark: BenchmarkRow, f: ModelFilter
+    session: AsyncSession,
+    viewer: Viewer,
+    benchmark: BenchmarkRow,
+    f: ModelFilter,
+    cap: pricing_repo.PriceCap | None = None,
 ) -> int:
-    board = _leaderboard_subquery(viewer, benchmark, f)
+    board = _leaderboard_subquery(viewer, benchmark, f, cap)
     return int((await session.scalar(select(func.count()).select_from(board))) or 0)
+
+
+async def best_per_model(
+    session: AsyncSession,
+    viewer: Viewer,
+    benchmark: BenchmarkRow,
+    f: ModelFilter,
+    cap: pricing_repo.PriceCap | None = None,
+) -> list[Any]:
+    """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged), with
+    the ranking value as `lb_value`."""
+    board = _leaderboard_subquery(viewer, benchmark, f, cap)
+    score = aliased(BenchmarkScoreRow, board)
+    stmt = select(
+        score,
+        board.c.benchmark_slug,
+        board.c.benchmark_name,
+        board.c.benchmark_category,
+        board.c.lb_value,
+    ).order_by(board.c.model_id)
+    return list((await session.execute(stmt)).all())

@@ -78,9 +78,10 @@ class AnalysisQuery:
         if bench is None:
             raise NotFound(f"Benchmark '{benchmark}' not found")
         query = filter.to_query() if filter else models_repo.ModelFilter()
+        cap = filter.price_cap() if filter else None
         page = page_args(scores_repo.LEADERBOARD_CURSOR, first, after, last, before)
         async with ctx.sessions() as session:
-            result = await scores_repo.leaderboard(session, ctx.viewer, bench, query, page)
+            result = await scores_repo.leaderboard(session, ctx.viewer, bench, query, page, cap)
 
         def convert(row: Any) -> LeaderboardEntry:
             score = BenchmarkScore.from_row(row)
@@ -90,6 +91,6 @@ class AnalysisQuery:
 
         async def count() -> int:
             async with ctx.sessions() as session:
-                return await scores_repo.leaderboard_count(session, ctx.viewer, bench, query)
+                return await scores_repo.leaderboard_count(session, ctx.viewer, bench, query, cap)
 
         return build_connection(result, convert, count)

@@ -18,10 +18,12 @@ from app.graphql.types.enums import VersionStatus
 from app.graphql.types.node import Node, to_global_id
 from app.graphql.types.version import ModelVersion
 from app.repositories import alias_history as alias_history_repo
+from app.repositories import pricing as pricing_repo
 from app.repositories import scores as scores_repo
 from app.repositories import versions as versions_repo
-from app.services import semver
+from app.services import costs, semver
 from app.services.aliases import is_valid_alias
+from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
 if TYPE_CHECKING:
     from app.graphql.types.organization import Family, License, Organization
@@ -194,6 +196,53 @@ class Model(Node):
 
         rows = await context.loaders(info).pricing_by_model.load((self.pk, as_of))
         return [ProviderPricing.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Every price the model has had (at one provider, by slug, or at all), "
+        "newest first; `validTo` is null while a price is current."
+    )
+    async def price_history(
+        self,
+        info: Info,
+        provider: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PricingRef]:
+        from app.graphql.types.provider import ProviderPricing
+
+        page = page_args(pricing_repo.HISTORY_KEYS, first, after, last, before)
+        loaders = context.loaders(info)
+        result = await loaders.price_history_page.load((self.pk, provider, page))
+
+        async def count() -> int:
+            total: int = await loaders.price_history_count.load((self.pk, provider))
+            return total
+
+        return build_connection(result, ProviderPricing.from_row, count)
+
+    @strawberry.field(
+        description="The provider with the lowest blended price, (input * r + output) / (r + 1) "
+        "with r = `inputOutputRatio` input tokens per output token; now or as of `asOf`. Ties "
+        "go to the provider slug first in order; null where no provider has both prices."
+    )
+    async def cheapest_provider(
+        self,
+        info: Info,
+        input_output_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO,
+        as_of: datetime | None = None,
+    ) -> PricingRef | None:
+        from app.graphql.types.provider import ProviderPricing, check_ratio
+
+        check_ratio(input_output_ratio)
+        rows = await context.loaders(info).pricing_by_model.load((self.pk, as_of))
+        offers = [
+            costs.Offer(r[0].input_price_per_m, r[0].output_price_per_m, r.provider_slug)
+            for r in rows
+        ]
+        index = costs.cheapest(offers, input_output_ratio)
+        return ProviderPricing.from_row(rows[index]) if index is not None else None
 
     @strawberry.field(description="Benchmark scores, best normalized score first.")
     async def scores(

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.errors import validation_error
 from app.graphql import context
 from app.graphql.inputs import ModelFilter, ModelOrder
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.resolvers.models import models_connection
 from app.graphql.types.node import Node, to_global_id
 from app.repositories import pricing as pricing_repo
+from app.services import costs
+from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO, blended_price
 
 if TYPE_CHECKING:
     from app.graphql.types.model import Model
@@ -31,7 +34,8 @@ class ProviderPricing:
     input_price_per_m: float | None
     output_price_per_m: float | None
     valid_from: datetime
-    valid_to: datetime | None
+    valid_to: datetime | None = strawberry.field(description="Null while the price is current.")
+    source: str | None = strawberry.field(description="Who recorded the price (an importer).")
     source_url: str | None
 
     @classmethod
@@ -48,8 +52,17 @@ class ProviderPricing:
             output_price_per_m=p.output_price_per_m,
             valid_from=p.valid_from,
             valid_to=p.valid_to,
+            source=p.source,
             source_url=p.source_url,
         )
+
+    @strawberry.field(
+        description="USD per million tokens of a workload with `inputOutputRatio` input tokens "
+        "per output token: (input * ratio + output) / (ratio + 1). Null if a price is unknown."
+    )
+    def blended_price(self, input_output_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO) -> float | None:
+        check_ratio(input_output_ratio)
+        return blended_price(self.input_price_per_m, self.output_price_per_m, input_output_ratio)
 
     @strawberry.field
     async def provider(self, info: Info) -> Provider:
@@ -96,10 +109,13 @@ class Provider(Node):
             info, filter, order_by, first, after, last, before, ("provider", self.pk)
         )
 
-    @strawberry.field(description="The provider's current prices.")
+    @strawberry.field(
+        description="The provider's prices: current ones, or those in effect at `asOf`."
+    )
     async def pricing(
         self,
         info: Info,
+        as_of: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -107,10 +123,15 @@ class Provider(Node):
     ) -> Connection[ProviderPricing]:
         page = page_args(pricing_repo.SORT_KEYS, first, after, last, before)
         loaders = context.loaders(info)
-        result = await loaders.pricing_page_by_provider.load((self.pk, page))
+        result = await loaders.pricing_page_by_provider.load((self.pk, page, as_of))
 
         async def count() -> int:
-            total: int = await loaders.pricing_count_by_provider.load((self.pk,))
+            total: int = await loaders.pricing_count_by_provider.load((self.pk, as_of))
             return total
 
         return build_connection(result, ProviderPricing.from_row, count)
+
+
+def check_ratio(ratio: float, loc: tuple[str | int, ...] = ("inputOutputRatio",)) -> None:
+    if not costs.valid_ratio(ratio):
+        raise validation_error(loc, "must be a finite number > 0", "value_error.ratio")
