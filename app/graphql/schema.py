@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from app.graphql.limits import QueryLimits
 from app.graphql.mutations.catalog import CatalogMutation
 from app.graphql.mutations.registry import RegistryMutation
 from app.graphql.queries.analysis import AnalysisQuery
@@ -52,6 +53,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
+        extensions=[QueryLimits],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),
     )
 
