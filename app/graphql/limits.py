@@ -133,6 +133,11 @@ class QueryLimits(SchemaExtension):
         )
         yield
 
+    def on_validate(self) -> Iterator[None]:
+        yield
+        if self.execution_context.pre_execution_errors:
+            self.requested = None  # only operations that will run report their cost
+
     def _node_limit(self) -> type[ValidationRule]:
         extension = self
         execution = self.execution_context
