@@ -22,6 +22,7 @@ import pytest
 
 from tests.databases import in_ci
 
+UVICORN = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
 STARTUP_ATTEMPTS = 300  # x 0.1 s between attempts
 
 
@@ -55,8 +56,7 @@ def running_server(tmp_path: Path, *, seed: bool = True) -> Iterator[str]:
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--log-level", "warning"],
+        [*UVICORN, "--port", str(port), "--log-level", "warning"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

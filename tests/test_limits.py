@@ -75,7 +75,9 @@ def test_fragments_are_costed_once_per_spread_and_cycles_do_not_loop():
 
 
 def test_only_the_named_operation_is_costed():
-    query = "query A { models(first: 1) { totalCount } } query B { models(first: 9) { totalCount } }"
+    query = (
+        "query A { models(first: 1) { totalCount } } query B { models(first: 9) { totalCount } }"
+    )
     assert nodes(query, operation="B") == 9
 
 
@@ -117,9 +119,7 @@ def test_strip_suggestions():
 def _limit_error(body: dict, kind: str) -> dict:
     assert "data" not in body or body["data"] is None, body
     kinds = [
-        entry["type"]
-        for error in body["errors"]
-        for entry in error["extensions"].get("errors", [])
+        entry["type"] for error in body["errors"] for entry in error["extensions"].get("errors", [])
     ]
     assert kind in kinds, body
     error = next(
@@ -250,7 +250,9 @@ async def test_mutation_over_get_is_405(client, seeded_engine):
     with count_statements(seeded_engine) as counter:
         response = await client.get(
             "/graphql",
-            params={"query": 'mutation { createOrganization(input: {slug: "x", name: "X"}) { slug } }'},
+            params={
+                "query": 'mutation { createOrganization(input: {slug: "x", name: "X"}) { slug } }'
+            },
             headers={"Accept": GRAPHQL_RESPONSE_JSON},
         )
     assert response.status_code == 405

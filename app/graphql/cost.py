@@ -160,10 +160,7 @@ class _Walk:
     def argument_value(self, value: Any) -> int | None:
         if isinstance(value, VariableNode):
             name = value.name.value
-            if name in self.variables:
-                value = self.variables[name]
-            else:
-                value = self.defaults.get(name)
+            value = self.variables[name] if name in self.variables else self.defaults.get(name)
         if isinstance(value, IntValueNode):
             value = int(value.value)
         if isinstance(value, bool) or not isinstance(value, int):

@@ -58,7 +58,9 @@ class PayloadTooLarge(InvalidRequest):
     code = 413
 
 
-def limit_error(kind: str, message: str, nodes: Sequence[Node] | Node | None = None) -> GraphQLError:
+def limit_error(
+    kind: str, message: str, nodes: Sequence[Node] | Node | None = None
+) -> GraphQLError:
     """A validation error that the view turns into the `invalid_request` envelope."""
     refusal = InvalidRequest(message, [FieldError(("query",), message, kind)])
     return GraphQLError(message, nodes, original_error=refusal)
@@ -221,7 +223,6 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         from app.graphql.view import request_id_of  # the view imports this module
-
 
         request = Request(scope)
         error = PayloadTooLarge(

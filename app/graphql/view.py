@@ -91,8 +91,10 @@ def negotiate(accept: str | None) -> str:
 def is_request_error(result: ExecutionResult) -> bool:
     """No execution happened: the document could not be parsed, validated or its variables
     coerced (GraphQL over HTTP's "request error"; field errors always carry a path)."""
-    return result.data is None and bool(result.errors) and all(
-        error.path is None for error in result.errors or ()
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
     )
 
 
