@@ -202,9 +202,8 @@ async def test_token_limit(client, seeded_engine):
     with count_statements(seeded_engine) as counter:
         response = await _post(client, query)
     assert response.status_code == 400
-    error = response.json()["errors"][0]
-    assert "tokens" in error["message"]
-    assert error["extensions"]["type"] == "invalid_request"
+    ext = _limit_error(response.json(), "max_tokens")
+    assert str(MAX_TOKENS) in ext["detail"]
     assert counter.count == 0
 
 

@@ -2,7 +2,7 @@
 
 | limit | value | where |
 | --- | --- | --- |
-| tokens in the document | 2,000 | the parser (Strawberry's `max_tokens` parse option) |
+| tokens in the document | 2,000 | the parser (`max_tokens`), refused by `QueryLimits.on_parse` |
 | depth of an operation | 10 | Strawberry's QueryDepthLimiter rule (introspection fields ignored) |
 | aliases in the document | 15 | Strawberry's MaxAliasesLimiter rule |
 | directives in the document | 50 | `DirectiveLimit` below |
@@ -29,6 +29,7 @@ from graphql import (
     Node,
     ValidationContext,
     ValidationRule,
+    parse,
 )
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +46,7 @@ MAX_ALIASES = 15
 MAX_TOKENS = 2_000
 MAX_DIRECTIVES = 50
 MAX_BODY_BYTES = 1024 * 1024
+TOKEN_LIMIT_HINT = f"more than {MAX_TOKENS} tokens"
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
 
@@ -133,6 +135,18 @@ class QueryLimits(SchemaExtension):
             DirectiveLimit,
             self._node_limit(),
         )
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        # Parsed here (Strawberry then skips its own parse) so that the token limit is refused
+        # as a typed limit error; other syntax errors are left to Strawberry's parse.
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            try:
+                context.graphql_document = parse(context.query, **context.parse_options)
+            except GraphQLError as error:
+                if TOKEN_LIMIT_HINT in error.message:
+                    raise limit_error("max_tokens", error.message, error.nodes) from error
         yield
 
     def on_validate(self) -> Iterator[None]:
