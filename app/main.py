@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,14 +12,18 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from app.db.engine import create_engine, create_sessionmaker, create_write_sessionmaker
+from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
 from app.rest.routes import rest_routes
 from app.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -45,8 +50,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             *rest_routes(graphql_app),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(AuthMiddleware, sessions=sessions)],
+        # The body limit comes first: an oversized request never reaches authentication.
+        middleware=[Middleware(BodySizeLimit), Middleware(AuthMiddleware, sessions=sessions)],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
 from app.graphql.input_guard import RejectNulCharacters
+from app.graphql.limits import QueryLimits
 from app.graphql.mutations.catalog import CatalogMutation
 from app.graphql.mutations.registry import RegistryMutation
 from app.graphql.queries.analysis import AnalysisQuery
@@ -56,7 +57,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
-        extensions=[RejectNulCharacters],
+        extensions=[QueryLimits, RejectNulCharacters],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),
     )
 
