@@ -7,12 +7,17 @@ batch or are cache hits: the statement count then depends on I/O timing. Here th
 one request share a `Waves` scheduler: keys queue up; a wave starts only when no batch of the
 request is running and the queue has stopped growing for a few ticks, and it runs every queued
 batch together. A batch function must not wait on a loader (it would wait for its own wave).
+
+Resolvers that query directly (a root connection's page, a count) do so through `Waves.reading`,
+so a wave also waits for them: their children's keys then join one wave, whatever the timing.
+Such a session must not wait on a loader either.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -30,6 +35,23 @@ class Waves:
         self._queued: dict[Loader[Any, Any], None] = {}
         self._keys = 0
         self._task: asyncio.Task[None] | None = None
+        self._reading = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @asynccontextmanager
+    async def reading(self, sessions: Callable[[], Any]) -> AsyncIterator[Any]:
+        """A session for a direct query; no wave starts while one is open."""
+        self._reading += 1
+        self._idle.clear()
+        try:
+            async with sessions() as session:
+                yield session
+        finally:
+            self._reading -= 1
+            self._keys += 1  # what the query wakes up gets its settle ticks
+            if not self._reading:
+                self._idle.set()
 
     def enqueue(self, loader: Loader[Any, Any]) -> None:
         self._queued[loader] = None
@@ -51,7 +73,11 @@ class Waves:
 
     async def _settle(self) -> None:
         quiet, seen = 0, self._keys
-        while quiet < SETTLE_TICKS:
+        while quiet < SETTLE_TICKS or self._reading:
+            if self._reading:
+                await self._idle.wait()
+                quiet, seen = 0, self._keys
+                continue
             await asyncio.sleep(0)
             quiet, seen = (quiet + 1, seen) if self._keys == seen else (0, self._keys)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ class Context:
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A short read session for a resolver's own query (see `Waves.reading`)."""
+        return self.loaders.waves.reading(self.sessions)
 
 
 def get(info: Info[Any, Any]) -> Context:

@@ -80,7 +80,7 @@ class AnalysisQuery:
         query = filter.to_query() if filter else models_repo.ModelFilter()
         cap = filter.price_cap() if filter else None
         page = page_args(scores_repo.LEADERBOARD_CURSOR, first, after, last, before)
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             result = await scores_repo.leaderboard(session, ctx.viewer, bench, query, page, cap)
 
         def convert(row: Any) -> LeaderboardEntry:
@@ -90,7 +90,7 @@ class AnalysisQuery:
             )
 
         async def count() -> int:
-            async with ctx.sessions() as session:
+            async with ctx.read() as session:
                 return await scores_repo.leaderboard_count(session, ctx.viewer, bench, query, cap)
 
         return build_connection(result, convert, count)

@@ -98,13 +98,13 @@ class AnalyticsQuery:
         ctx = context.get(info)
         bench_id = (await _benchmark(info, benchmark)).id if benchmark is not None else None
         page = page_args(analytics_repo.CONFLICT_CURSOR, first, after, last, before)
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             result = await analytics_repo.conflicts_page(
                 session, ctx.viewer, bench_id, margin, page
             )
 
         async def count() -> int:
-            async with ctx.sessions() as session:
+            async with ctx.read() as session:
                 return await analytics_repo.conflicts_count(session, ctx.viewer, bench_id, margin)
 
         return build_connection(result, ScoreConflict.from_row, count)
@@ -133,7 +133,7 @@ class AnalyticsQuery:
         page = page_args(FRONTIER_KEYS, first, after, last, before)
         bench = await _benchmark(info, benchmark)
         ctx = context.get(info)
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             best = await scores_repo.best_per_model(session, ctx.viewer, bench, query, cap)
             prices = await pricing_repo.by_model(
                 session, ctx.viewer, [row[0].model_id for row in best], None
@@ -255,7 +255,7 @@ class AnalyticsQuery:
             names = {b.slug: b.name for b in found}
         model_pks = [row[0].id for row in rows]
         ctx = context.get(info)
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             best = await analytics_repo.best_scores(session, ctx.viewer, model_pks, bench_ids)
         return _comparison(model_pks, benchmarks, best, names)
 

@@ -58,11 +58,11 @@ class AuditQuery:
         if organization.id != ctx.viewer.organization_id:
             raise PermissionDenied(f"Only admins of '{org}' may read its audit log")
         page = page_args(audit_repo.SORT_KEYS, first, after, last, before)
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             result = await audit_repo.page(session, organization.id, page)
 
         async def count() -> int:
-            async with ctx.sessions() as session:
+            async with ctx.read() as session:
                 return await audit_repo.count(session, organization.id)
 
         return build_connection(result, AuditEntry.from_row, count)

@@ -32,11 +32,11 @@ async def _reference_connection(
 ) -> Any:
     page = page_args(catalog_repo.name_sort_keys(table), first, after, last, before)
     ctx = context.get(info)
-    async with ctx.sessions() as session:
+    async with ctx.read() as session:
         result = await catalog_repo.page(session, table, page, **filters)
 
     async def count() -> int:
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             return await catalog_repo.count(session, table, **filters)
 
     # Page rows are (entity, cursor columns...): the types take the entity.

@@ -32,11 +32,11 @@ async def models_connection(
     page = page_args(models_repo.sort_keys(order), first, after, last, before)
     ctx = context.get(info)
     if parent is None:
-        async with ctx.sessions() as session:
+        async with ctx.read() as session:
             result = await models_repo.page(session, ctx.viewer, query, order, page)
 
         async def count() -> int:
-            async with ctx.sessions() as session:
+            async with ctx.read() as session:
                 return await models_repo.count(session, ctx.viewer, query)
 
         return build_connection(result, Model.from_row, count)
