@@ -121,9 +121,7 @@ class ModelExternalIdRow(Base):
     __table_args__ = (UniqueConstraint("source", "external_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    model_id: Mapped[int] = mapped_column(
-        ForeignKey("models.id", ondelete="CASCADE"), index=True
-    )
+    model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(50))
     external_id: Mapped[str] = mapped_column(String(300))
     normalized: Mapped[str] = mapped_column(String(300), index=True)

@@ -23,7 +23,8 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableSource(
-            f"{path}:{exc.lineno}", f"invalid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            f"{path}:{exc.lineno}",
+            f"invalid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
         ) from exc
 
 

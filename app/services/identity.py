@@ -10,7 +10,9 @@ importers keep every one of those ids and attach it to one canonical model, chos
 3. the Hugging Face repo id (case-insensitive) equals one already known for a model;
 4. the alias table (app/importers/aliases.json) names the id and another id of a known model.
 
-A tier that finds two or more models is ambiguous: it is reported, never guessed.
+A tier that finds two or more models is ambiguous: it is reported, never guessed. Tiers 3 and 4
+skip models that already hold another id of the same source: one source's distinct ids are
+distinct models (two llm-stats models may share a weights repo, e.g. DeepSeek-R1 and R1-Zero).
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ class IdentityIndex:
         self.exact: dict[tuple[str, str], int] = {}
         self.by_normalized: dict[str, set[int]] = defaultdict(set)
         self.by_hf_repo: dict[str, set[int]] = defaultdict(set)
+        self.sources: dict[int, set[str]] = defaultdict(set)
         self.aliases: Mapping[str, frozenset[str]] = aliases or {}
 
     def add_model(self, model_id: int, slug: str, hf_repo: str | None = None) -> None:
@@ -206,6 +209,7 @@ class IdentityIndex:
         self, model_id: int, source: str, external_id: str, hf_repo: str | None = None
     ) -> None:
         self.exact.setdefault((source, external_id), model_id)
+        self.sources[model_id].add(source)
         self.by_normalized[normalize_id(external_id)].add(model_id)
         repo = normalize_hf_repo(hf_repo)
         if repo:
@@ -216,6 +220,8 @@ class IdentityIndex:
         for key, value in self.exact.items():
             if value == old:
                 self.exact[key] = new
+        if old in self.sources:
+            self.sources[new] |= self.sources.pop(old)
         for table in (self.by_normalized, self.by_hf_repo):
             for ids in table.values():
                 if old in ids:
@@ -232,13 +238,16 @@ class IdentityIndex:
             return found
         repo = normalize_hf_repo(hf_repo)
         if repo:
-            found = _decide(self.by_hf_repo.get(repo, set()), 3)
+            found = _decide(self._other_sources(self.by_hf_repo.get(repo, set()), source), 3)
             if found is not None:
                 return found
         via_alias: set[int] = set()
         for other in self.aliases.get(normalized, frozenset()):
             via_alias |= self.by_normalized.get(other, set())
-        return _decide(via_alias, 4) or NO_MATCH
+        return _decide(self._other_sources(via_alias, source), 4) or NO_MATCH
+
+    def _other_sources(self, candidates: set[int], source: str) -> set[int]:
+        return {c for c in candidates if source not in self.sources.get(c, ())}
 
 
 def _decide(candidates: set[int], tier: int) -> Match | None:

@@ -101,7 +101,9 @@ def _entry(
         return
     normalized = identity.normalize_id(key)
     segments = key.split("/")
-    hf_repo = "/".join(segments[-2:]) if provider in HF_STYLE_PROVIDERS and len(segments) > 2 else None
+    hf_repo = (
+        "/".join(segments[-2:]) if provider in HF_STYLE_PROVIDERS and len(segments) > 2 else None
+    )
     ref = ModelRef(SOURCE, key, segments[-1], provider, hf_repo)
     vision = bool(p.opt_bool(item, "supports_vision"))
     deprecated = p.opt_date(item, "deprecation_date")

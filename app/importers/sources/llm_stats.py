@@ -23,6 +23,7 @@ from app.importers.records import (
     ParsedSource,
     PriceRecord,
     Problem,
+    ScoreKind,
     ScoreRecord,
     UnreadableSource,
 )
@@ -66,9 +67,7 @@ def parse(path: Path) -> ParsedSource:
     windows = _prices(data, out)
     # model.json has no context window; the providers' max_input_tokens give it (the largest).
     out.models = [
-        replace(m, context_window=windows[m.ref.external_id])
-        if m.ref.external_id in windows
-        else m
+        replace(m, context_window=windows[m.ref.external_id]) if m.ref.external_id in windows else m
         for m in out.models
     ]
     return out
@@ -184,9 +183,11 @@ def _scores(file: Path, ref: ModelRef, out: ParsedSource) -> None:
     seen: Counter[tuple[str, str]] = Counter()
     ordered = sorted(
         enumerate(rows),
-        key=lambda pair: pair[1].get("model_benchmark_id", 0)
-        if isinstance(pair[1], dict) and isinstance(pair[1].get("model_benchmark_id"), int)
-        else 0,
+        key=lambda pair: (
+            pair[1].get("model_benchmark_id", 0)
+            if isinstance(pair[1], dict) and isinstance(pair[1].get("model_benchmark_id"), int)
+            else 0
+        ),
     )
     for index, item in ordered:
         location = f"{file}#[{index}]"
@@ -202,7 +203,9 @@ def _scores(file: Path, ref: ModelRef, out: ParsedSource) -> None:
                 variant = f"{variant}#{item.get('model_benchmark_id')}"
             verified = bool(p.opt_bool(item, "verified_by_llmstats"))
             self_reported = bool(p.opt_bool(item, "is_self_reported"))
-            kind = "VERIFIED" if verified else "SELF_REPORTED" if self_reported else "THIRD_PARTY"
+            kind: ScoreKind = (
+                "VERIFIED" if verified else "SELF_REPORTED" if self_reported else "THIRD_PARTY"
+            )
             scale = round(score / normalized, 6) if normalized else None
             out.scores.append(
                 ScoreRecord(

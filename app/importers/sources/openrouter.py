@@ -66,19 +66,28 @@ def parse(path: Path) -> ParsedSource:
     items: list[Any] = data["data"]
     try:
         observed = p.start_of_day(date.fromisoformat(file.parent.name))
-    except ValueError:
+    except ValueError as exc:
         stamps = [i.get("created") for i in items if isinstance(i, dict)]
         numbers = [s for s in stamps if isinstance(s, int)]
         if not numbers:
-            raise UnreadableSource(str(file), "undated: no YYYY-MM-DD directory, no `created`")
+            raise UnreadableSource(
+                str(file), "undated: no YYYY-MM-DD directory, no `created`"
+            ) from exc
         observed = datetime.fromtimestamp(max(numbers), UTC)
     out = ParsedSource(source=SOURCE)
     out.benchmarks = [
-        BenchmarkRecord(slug=f"aa-{key.replace('_', '-')}", name=name, category="index",
-                        max_score=None, url=AA_URL, location=str(file))
+        BenchmarkRecord(
+            slug=f"aa-{key.replace('_', '-')}",
+            name=name,
+            category="index",
+            max_score=None,
+            url=AA_URL,
+            location=str(file),
+        )
         for key, name in INDICES.items()
     ]
     aliases = 0
+    ids = {i.get("id") for i in items if isinstance(i, dict)}
     for index, item in enumerate(items):
         location = f"{file}#data[{index}]"
         try:
@@ -88,7 +97,9 @@ def parse(path: Path) -> ParsedSource:
             if model_id.startswith("~"):
                 aliases += 1
                 continue
-            _model(item, model_id, observed, location, out)
+            # "x:free" repeats the scores of "x": they are the model's, kept once (on "x").
+            with_scores = ":" not in model_id or model_id.split(":", 1)[0] not in ids
+            _model(item, model_id, observed, location, out, with_scores)
         except p.BadValue as exc:
             out.problems.append(Problem(location, str(exc)))
     if aliases:
@@ -97,7 +108,12 @@ def parse(path: Path) -> ParsedSource:
 
 
 def _model(
-    item: dict[str, Any], model_id: str, observed: datetime, location: str, out: ParsedSource
+    item: dict[str, Any],
+    model_id: str,
+    observed: datetime,
+    location: str,
+    out: ParsedSource,
+    with_scores: bool,
 ) -> None:
     vendor = model_id.split("/", 1)[0] if "/" in model_id else PROVIDER
     name = p.opt_str(item, "name") or model_id
@@ -140,7 +156,7 @@ def _model(
         )
     benchmarks = item.get("benchmarks") or {}
     analysis = benchmarks.get("artificial_analysis") if isinstance(benchmarks, dict) else None
-    if isinstance(analysis, dict):
+    if isinstance(analysis, dict) and with_scores:
         for key in INDICES:
             value = p.opt_number(analysis, key)
             if value is None:
