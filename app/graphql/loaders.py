@@ -22,6 +22,7 @@ from app.db.tables import BenchmarkRow, FamilyRow, LicenseRow, OrganizationRow, 
 from app.graphql.batching import Loader, Waves
 from app.repositories import alias_history as alias_history_repo
 from app.repositories import catalog as catalog_repo
+from app.repositories import external_ids as external_ids_repo
 from app.repositories import keyset
 from app.repositories import models as models_repo
 from app.repositories import pricing as pricing_repo
@@ -127,6 +128,7 @@ class Loaders:
         self.alias_history_page = _grouped(w, sessions, self._alias_history_pages, _empty_page)
         self.alias_history_count = _grouped(w, sessions, self._alias_history_counts, int)
         self.alias_at = _loader(w, sessions, self._alias_at)
+        self.external_ids_by_model = _loader(w, sessions, external_ids_repo.by_model, list)
 
     async def _models_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await models_repo.by_ids(session, self.viewer, ids)}

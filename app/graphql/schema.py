@@ -13,6 +13,7 @@ from app.graphql.mutations.registry import RegistryMutation
 from app.graphql.queries.analysis import AnalysisQuery
 from app.graphql.queries.audit import AuditQuery
 from app.graphql.queries.catalog import CatalogQuery
+from app.graphql.queries.identity import IdentityQuery
 from app.graphql.queries.nodes import NodeQuery
 from app.graphql.queries.viewer import ViewerQuery
 from app.graphql.scalars import SCALAR_MAP
@@ -23,7 +24,9 @@ from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.graphql.types.version import ModelVersion
 from app.graphql.view import log_errors
 
-Query = merge_types("Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery))
+Query = merge_types(
+    "Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery, IdentityQuery)
+)
 Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
 
 # Node implementations reachable only through `node` must still be in the schema.

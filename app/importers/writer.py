@@ -16,11 +16,9 @@ Rules (also in the README, "Importing real data"):
 from __future__ import annotations
 
 import importlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -37,13 +35,13 @@ from app.db.tables import (
     ProviderRow,
 )
 from app.importers import prices as prices_writer
+from app.importers.aliases import load_aliases
 from app.importers.records import ModelRecord, ModelRef, ParsedSource, Problem
 from app.importers.report import ImportReport
 from app.seed.upsert import Index, Tally, upsert
 from app.services import identity
 
 Progress = Callable[[str, int, int], None]
-ALIASES_FILE = Path(__file__).with_name("aliases.json")
 
 # Model fields a source may set, in ModelRow terms.
 _MODEL_FIELDS = (
@@ -59,11 +57,6 @@ _MODEL_FIELDS = (
     "source_weights",
     "source_repo",
 )
-
-
-def load_aliases(path: Path = ALIASES_FILE) -> dict[str, frozenset[str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return identity.load_alias_groups(data["groups"])
 
 
 def _empty(value: Any) -> bool:
