@@ -33,6 +33,10 @@ def _same(row: ProviderPricingRow, values: dict[str, object]) -> bool:
     return all(getattr(row, k) == values[k] for k in _COMPARED)
 
 
+def _preference(rec: PriceRecord) -> tuple[int, int, str]:
+    return (rec.priority, len(rec.model.external_id), rec.model.external_id)
+
+
 def _in_effect(row: ProviderPricingRow, at: datetime) -> bool:
     return row.valid_from <= at and (row.valid_to is None or at < row.valid_to)
 
@@ -70,15 +74,13 @@ async def write_prices(
         if other is not None:
             duplicates += 1
             # The plainest key wins (`gpt-4o` over `azure/eu/gpt-4o`), whatever the file order.
-            mine = (len(rec.model.external_id), rec.model.external_id)
-            theirs = (len(other.model.external_id), other.model.external_id)
-            if mine >= theirs:
+            if _preference(rec) >= _preference(other):
                 continue
         chosen[key] = rec
     if duplicates:
         report.notes.append(
             f"{duplicates} price rows name a (provider, model) pair already priced in this "
-            "snapshot (regions, aliases); the plainest key's price is kept"
+            "snapshot (regions, aliases); one price per pair is kept (the source's preferred key)"
         )
     history: dict[tuple[int, int], list[ProviderPricingRow]] = defaultdict(list)
     stmt = select(ProviderPricingRow).where(

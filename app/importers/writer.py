@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import (
@@ -32,6 +32,7 @@ from app.db.tables import (
     ModelModalityRow,
     ModelRow,
     OrganizationRow,
+    ProviderPricingRow,
     ProviderRow,
 )
 from app.importers import prices as prices_writer
@@ -93,8 +94,25 @@ class Writer:
     def _problem(self, location: str, reason: str) -> None:
         self.report.problems.append(Problem(location, reason))
 
+    async def _is_older_snapshot(self) -> bool:
+        """True when a newer snapshot of this source was imported before (its prices say so)."""
+        if self.parsed.as_of is None:
+            return False
+        newest = await self.s.scalar(
+            select(func.max(ProviderPricingRow.valid_from)).where(
+                ProviderPricingRow.source == self.parsed.source
+            )
+        )
+        return newest is not None and newest > self.parsed.as_of
+
     async def run(self) -> None:
         steps = 6
+        self.older = await self._is_older_snapshot()
+        if self.older:
+            self.report.notes.append(
+                "an older snapshot than one already imported: model fields are only filled "
+                "where empty, price history only where it has gaps"
+            )
         self.progress("reference data", 0, steps)
         await self._organizations()
         await self._licenses_benchmarks_providers()
@@ -339,7 +357,7 @@ class Writer:
         resync: list[ModelRow] = []
         for model_id, records in groups.items():
             row = rows[model_id]
-            owner = row.source == self.parsed.source
+            owner = row.source == self.parsed.source and not self.older
             changed = False
             for name, value in self._model_values(records).items():
                 current = getattr(row, name)

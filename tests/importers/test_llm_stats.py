@@ -19,7 +19,9 @@ from tests.importers.support import datasets_dir, import_, load_json, row_counts
 
 def _raw(data: Path) -> dict[str, list[dict]]:
     models = [load_json(f) for f in sorted(data.glob("organizations/*/models/*/model.json"))]
-    scores = [s for f in data.glob("organizations/*/models/*/benchmarks.json") for s in load_json(f)]
+    scores = [
+        s for f in data.glob("organizations/*/models/*/benchmarks.json") for s in load_json(f)
+    ]
     prices = [p for f in data.glob("providers/*/models.json") for p in load_json(f)]
     return {"models": models, "scores": scores, "prices": prices}
 
@@ -57,12 +59,18 @@ async def test_llm_stats_import_matches_the_raw_files(empty_engine):
             ("claude-3-5-sonnet-20241022", "mmlu"),
         }:
             stmt = (
-                select(BenchmarkScoreRow.score, BenchmarkScoreRow.normalized_score,
-                       BenchmarkScoreRow.kind, BenchmarkScoreRow.max_score)
+                select(
+                    BenchmarkScoreRow.score,
+                    BenchmarkScoreRow.normalized_score,
+                    BenchmarkScoreRow.kind,
+                    BenchmarkScoreRow.max_score,
+                )
                 .join(ModelRow, ModelRow.id == BenchmarkScoreRow.model_id)
                 .join(BenchmarkRow, BenchmarkRow.id == BenchmarkScoreRow.benchmark_id)
-                .where(ModelRow.slug == raw_score["model_id"],
-                       BenchmarkRow.slug == raw_score["benchmark_id"])
+                .where(
+                    ModelRow.slug == raw_score["model_id"],
+                    BenchmarkRow.slug == raw_score["benchmark_id"],
+                )
             )
             [(score, normalized, kind, max_score)] = await rows(empty_engine, stmt)
             assert score == raw_score["score"]
@@ -72,7 +80,8 @@ async def test_llm_stats_import_matches_the_raw_files(empty_engine):
 
     # Prices: US cents per million tokens / 100 = USD per million tokens.
     sample = next(
-        p for p in raw["prices"]
+        p
+        for p in raw["prices"]
         if p["model_id"] == "claude-3-5-sonnet-20241022" and p["provider_id"] == "anthropic"
     )
     stmt = (
@@ -82,8 +91,10 @@ async def test_llm_stats_import_matches_the_raw_files(empty_engine):
         .where(ModelRow.slug == "claude-3-5-sonnet-20241022", ProviderRow.slug == "anthropic")
     )
     assert await rows(empty_engine, stmt) == [
-        (sample["input_cents_per_million_tokens"] / 100,
-         sample["output_cents_per_million_tokens"] / 100)
+        (
+            sample["input_cents_per_million_tokens"] / 100,
+            sample["output_cents_per_million_tokens"] / 100,
+        )
     ]
 
     # Lower-is-better WER benchmarks; unbounded scales are not involved here.
@@ -91,7 +102,9 @@ async def test_llm_stats_import_matches_the_raw_files(empty_engine):
         BenchmarkRow.slug.in_(["fleurs", "common-voice-15", "mmlu"])
     )
     assert dict(await rows(empty_engine, direction)) == {
-        "fleurs": False, "common-voice-15": False, "mmlu": True
+        "fleurs": False,
+        "common-voice-15": False,
+        "mmlu": True,
     }
 
     # Several rows for one (model, benchmark) are kept apart by their variant.
@@ -103,7 +116,8 @@ async def test_llm_stats_import_matches_the_raw_files(empty_engine):
         .where(ModelRow.slug == "gpt-oss-120b", BenchmarkRow.slug == "codeforces")
     )
     expected = sum(
-        1 for s in raw["scores"]
+        1
+        for s in raw["scores"]
         if s["model_id"] == "gpt-oss-120b" and s["benchmark_id"] == "codeforces"
     )
     assert expected > 1 and await scalar(empty_engine, multi) == expected

@@ -63,7 +63,7 @@ def parse(path: Path) -> ParsedSource:
     if not isinstance(data, dict):
         raise UnreadableSource(str(file), "expected a JSON object keyed by model name")
     observed = snapshot_moment(data, file)
-    out = ParsedSource(source=SOURCE)
+    out = ParsedSource(source=SOURCE, as_of=observed)
     left_out: Counter[str] = Counter()
     for key, item in data.items():
         if key in NOT_MODELS:
@@ -128,5 +128,7 @@ def _entry(
             status="deprecated" if deprecated and deprecated <= observed.date() else "active",
             source_url=p.opt_str(item, "source"),
             location=location,
+            # The key LiteLLM routes explicitly to this provider is that provider's price.
+            priority=0 if key.startswith(f"{provider}/") else 1,
         )
     )

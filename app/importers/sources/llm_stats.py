@@ -60,7 +60,7 @@ def _array(path: Path) -> list[Any]:
 
 def parse(path: Path) -> ParsedSource:
     data = _data_dir(path)
-    out = ParsedSource(source=SOURCE)
+    out = ParsedSource(source=SOURCE, as_of=p.start_of_day(date.fromisoformat(DATA_DATE)))
     _licenses(data, out)
     _benchmarks(data, out)
     _organizations_and_models(data, out)

@@ -74,7 +74,7 @@ def parse(path: Path) -> ParsedSource:
                 str(file), "undated: no YYYY-MM-DD directory, no `created`"
             ) from exc
         observed = datetime.fromtimestamp(max(numbers), UTC)
-    out = ParsedSource(source=SOURCE)
+    out = ParsedSource(source=SOURCE, as_of=observed)
     out.benchmarks = [
         BenchmarkRecord(
             slug=f"aa-{key.replace('_', '-')}",
