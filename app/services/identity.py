@@ -10,9 +10,10 @@ importers keep every one of those ids and attach it to one canonical model, chos
 3. the Hugging Face repo id (case-insensitive) equals one already known for a model;
 4. the alias table (app/importers/aliases.json) names the id and another id of a known model.
 
-A tier that finds two or more models is ambiguous: it is reported, never guessed. Tiers 3 and 4
-skip models that already hold another id of the same source: one source's distinct ids are
-distinct models (two llm-stats models may share a weights repo, e.g. DeepSeek-R1 and R1-Zero).
+A tier that finds two or more models is ambiguous: it is reported, never guessed. For sources
+that give each model one id (all but `MANY_IDS_PER_MODEL`), tiers 3 and 4 skip models that
+already hold another id of the same source: there, distinct ids are distinct models (two
+llm-stats models share a weights repo: DeepSeek-R1 and R1-Zero).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+# Sources that list one model under many ids (one per provider, region or quantized file).
+MANY_IDS_PER_MODEL = frozenset({"litellm", "localai", "gpt4all"})
 
 # Cloud region prefixes (Bedrock "us.anthropic...", "eu.", "apac.", "global.").
 _REGION = re.compile(r"^(?:us|eu|apac|ap|global|jp|au|ca|us-gov)\.")
@@ -247,6 +251,8 @@ class IdentityIndex:
         return _decide(self._other_sources(via_alias, source), 4) or NO_MATCH
 
     def _other_sources(self, candidates: set[int], source: str) -> set[int]:
+        if source in MANY_IDS_PER_MODEL:
+            return candidates
         return {c for c in candidates if source not in self.sources.get(c, ())}
 
 
