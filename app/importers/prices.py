@@ -8,7 +8,9 @@ A snapshot observed at T:
 - the row in effect at T is a closed, historical one: history wins, nothing changes (an older
   snapshot never rewrites what a newer one recorded);
 - no row in effect at T (T before the known history, or in a gap): the next row is extended back
-  to T when its price is the same, else a closed row [T, next.valid_from) is inserted.
+  to T when its price is the same, else a closed row [T, next.valid_from) is inserted; with no
+  next row but a newer snapshot of the same source on record, the pair was retired by then:
+  the row is closed at that snapshot's date.
 After a newer snapshot, open rows of the same source that it no longer lists (retired models)
 are closed at T, unless some of its price rows were skipped (then nothing is closed).
 """
@@ -88,6 +90,11 @@ async def write_prices(
     )
     for row in (await session.scalars(stmt)).all():
         history[(row.provider_id, row.model_id)].append(row)
+    # The newest snapshot of this source already recorded: a pair it did not list was retired.
+    newest = max(
+        (r.valid_from for rs in history.values() for r in rs if r.source == parsed.source),
+        default=None,
+    )
     tally = report.tally("prices")
     for (provider_id, model_id), rec in chosen.items():
         rows = sorted(history[(provider_id, model_id)], key=lambda r: r.valid_from)
@@ -117,6 +124,8 @@ async def write_prices(
             tally["updated"] += 1
         else:
             valid_to = later.valid_from if later is not None else None
+            if valid_to is None and newest is not None and newest > at:
+                valid_to = newest  # an older snapshot: the newer one no longer lists the pair
             _add(session, parsed.source, provider_id, model_id, rec, values, valid_to, tally)
     if not skipped:
         _close_retired(history, chosen, parsed, tally)

@@ -160,18 +160,32 @@ async def test_litellm_snapshots_make_price_history(empty_engine):
     assert await rows(empty_engine, _pair_history(model_id, "deepseek")) == history
 
 
-async def test_older_snapshot_first_then_newer_equals_in_order(empty_engine):
-    """Importing the newer snapshot, then the older one, yields the same history for a changed
-    price as importing them in order (the older price is inserted before the newer one)."""
+async def test_snapshots_in_either_order_give_the_same_history(databases, migrated_template):
+    """Newer then older yields the same history as older then newer: for a changed price (the
+    older price is inserted before the newer one) and for a retired model (closed at the newer
+    snapshot's date)."""
+    from app.db.engine import create_engine
+
     old_path, new_path = datasets_dir() / LITELLM_2025, datasets_dir() / LITELLM_2026
-    old, new = load_json(old_path), load_json(new_path)
-    await import_(empty_engine, "litellm", new_path)
-    await import_(empty_engine, "litellm", old_path)
-    model_id = await _model_of(empty_engine, "litellm", "deepseek/deepseek-chat")
-    history = await rows(empty_engine, _pair_history(model_id, "deepseek"))
-    old_at = datetime.fromisoformat(old["last_updated"])
-    new_at = datetime.fromisoformat(new["last_updated"])
-    assert [(f, t) for _, _, f, t in history] == [(old_at, new_at), (new_at, None)]
+    histories = []
+    for order in ((old_path, new_path), (new_path, old_path)):
+        engine = create_engine(await databases.copy(migrated_template, "order"))
+        try:
+            for path in order:
+                await import_(engine, "litellm", path)
+            found = []
+            for key, provider in (
+                ("deepseek/deepseek-chat", "deepseek"),
+                ("claude-3-5-sonnet-20241022", "anthropic"),
+            ):
+                model_id = await _model_of(engine, "litellm", key)
+                found.append(await rows(engine, _pair_history(model_id, provider)))
+            histories.append(found)
+        finally:
+            await engine.dispose()
+    assert histories[0] == histories[1]
+    deepseek, retired = histories[0]
+    assert len(deepseek) == 2 and len(retired) == 1 and retired[0][3] is not None
 
 
 async def test_openrouter_import(empty_engine):
