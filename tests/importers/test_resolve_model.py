@@ -74,3 +74,21 @@ async def test_unknown_private_and_ambiguous_ids(empty_engine):
     error = body["errors"][0]["extensions"]
     assert error["type"] == "invalid_request"
     assert "mirror/o1-mini" in error["detail"] and "openai/o1-mini" in error["detail"]
+
+
+async def test_external_ids_do_not_add_statements_per_model(empty_engine):
+    from tests.conftest import count_statements
+
+    await import_(empty_engine, "llm-stats", datasets_dir() / "llm-stats")
+    query = """query($n: Int!) { models(first: $n) { edges { node {
+        canonicalName externalIds { source id } } } } }"""
+    counts = []
+    async with client_for(empty_engine) as http:
+        for n in (2, 40):
+            with count_statements(empty_engine) as counter:
+                body = await gql(http, query, {"n": n})
+            edges = body["data"]["models"]["edges"]
+            assert len(edges) == n
+            assert all(e["node"]["externalIds"] for e in edges)
+            counts.append(counter.count)
+    assert counts[0] == counts[1]
