@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a real data set (idempotent)",
         description=f"Import SOURCE ({sources}) from PATH. Exit status: 0 all rows written or "
         "unchanged, 1 some rows skipped (listed), 2 a file could not be parsed (nothing "
-        "written), 3 unknown source or missing path.",
+        "written), 3 unknown source or missing path, 4 database error (nothing written).",
     )
     imp.add_argument("source", metavar="SOURCE")
     imp.add_argument("path", metavar="PATH")
