@@ -1,4 +1,4 @@
-"""The `catalog` command: serve, db upgrade, seed, org, token, export-schema."""
+"""The `catalog` command: serve, db upgrade, seed, import, org, token, export-schema."""
 
 from __future__ import annotations
 
@@ -52,6 +52,52 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from app.db.engine import create_engine, create_sessionmaker
+    from app.importers import report as report_mod
+    from app.importers import run
+    from app.importers.progress import ProgressBar
+    from app.importers.records import UnreadableSource
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"catalog import: {path}: no such file or directory", file=sys.stderr)
+        return report_mod.EXIT_USAGE
+    try:
+        parsed = run.parse(args.source, path)
+    except run.UnknownSource as exc:
+        print(f"catalog import: {exc}", file=sys.stderr)
+        return report_mod.EXIT_USAGE
+    except UnreadableSource as exc:
+        print(f"catalog import: {exc.location}: {exc.reason}; nothing was written", file=sys.stderr)
+        return report_mod.EXIT_UNREADABLE
+
+    async def write() -> report_mod.ImportReport:
+        engine = create_engine(settings.database_url)
+        bar = ProgressBar(sys.stderr)
+        try:
+            return await run.write(create_sessionmaker(engine), parsed, path, bar.update)
+        finally:
+            bar.close()
+            await engine.dispose()
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        result = asyncio.run(write())
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig is not None else exc.__class__.__name__
+        print(
+            f"catalog import: database error ({reason}); nothing was written "
+            "(is the schema current? `catalog db upgrade`)",
+            file=sys.stderr,
+        )
+        return report_mod.EXIT_DATABASE
+    print("\n".join(result.lines()))
+    return result.exit_code
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from app.graphql.schema import sdl
 
@@ -100,6 +146,12 @@ def _token_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _source_names() -> list[str]:
+    from app.importers.sources import SOURCES
+
+    return sorted(SOURCES)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="catalog", description="Model Catalog service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     token_list = token.add_parser("list", help="list tokens (never their secrets)")
     token_list.add_argument("--org")
     token_list.set_defaults(handler=_token_list)
+
+    sources = ", ".join(_source_names())
+    imp = commands.add_parser(
+        "import",
+        help="import a real data set (idempotent)",
+        description=f"Import SOURCE ({sources}) from PATH. Exit status: 0 all rows written or "
+        "unchanged, 1 some rows skipped (listed), 2 a file could not be parsed (nothing "
+        "written), 3 unknown source or missing path, 4 database error (nothing written).",
+    )
+    imp.add_argument("source", metavar="SOURCE")
+    imp.add_argument("path", metavar="PATH")
+    imp.set_defaults(handler=_import)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")

@@ -112,6 +112,22 @@ class ModelRow(TimestampMixin, Base):
     is_expired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ModelExternalIdRow(Base):
+    """One source's id for a canonical model (`llm-stats:gpt-4o`, `litellm:azure/gpt-4o`...).
+
+    `normalized` is identity.normalize_id(external_id), indexed for tier-2 matching."""
+
+    __tablename__ = "model_external_ids"
+    __table_args__ = (UniqueConstraint("source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(50))
+    external_id: Mapped[str] = mapped_column(String(300))
+    normalized: Mapped[str] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ModelModalityRow(Base):
     __tablename__ = "model_modalities"
 
@@ -270,6 +286,9 @@ class BenchmarkScoreRow(Base):
     source: Mapped[str | None] = mapped_column(String(100), index=True)
     source_url: Mapped[str | None] = mapped_column(String(500))
     uncertainty: Mapped[float | None] = mapped_column(Float)
+    # Separates rows one source gives for the same (model, benchmark): an analysis method or a
+    # reasoning effort. (model, benchmark, source, variant) identifies an imported score.
+    variant: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class ProviderRow(TimestampMixin, Base):

@@ -23,6 +23,7 @@ from app.graphql.batching import Loader, Waves
 from app.repositories import alias_history as alias_history_repo
 from app.repositories import analytics as analytics_repo
 from app.repositories import catalog as catalog_repo
+from app.repositories import external_ids as external_ids_repo
 from app.repositories import keyset
 from app.repositories import models as models_repo
 from app.repositories import pricing as pricing_repo
@@ -131,6 +132,7 @@ class Loaders:
         self.scores_by_pair = _loader(w, sessions, self._scores_by_pairs, list)
         self.price_history_page = _grouped(w, sessions, self._price_history_pages, _empty_page)
         self.price_history_count = _grouped(w, sessions, self._price_history_counts, int)
+        self.external_ids_by_model = _loader(w, sessions, external_ids_repo.by_model, list)
 
     async def _models_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await models_repo.by_ids(session, self.viewer, ids)}

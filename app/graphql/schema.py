@@ -16,6 +16,7 @@ from app.graphql.queries.analysis import AnalysisQuery
 from app.graphql.queries.analytics import AnalyticsQuery
 from app.graphql.queries.audit import AuditQuery
 from app.graphql.queries.catalog import CatalogQuery
+from app.graphql.queries.identity import IdentityQuery
 from app.graphql.queries.nodes import NodeQuery
 from app.graphql.queries.viewer import ViewerQuery
 from app.graphql.scalars import SCALAR_MAP
@@ -27,7 +28,16 @@ from app.graphql.types.version import ModelVersion
 from app.graphql.view import log_errors
 
 Query = merge_types(
-    "Query", (NodeQuery, ViewerQuery, CatalogQuery, AnalysisQuery, AuditQuery, AnalyticsQuery)
+    "Query",
+    (
+        NodeQuery,
+        ViewerQuery,
+        CatalogQuery,
+        AnalysisQuery,
+        AuditQuery,
+        AnalyticsQuery,
+        IdentityQuery,
+    ),
 )
 Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
 

@@ -101,6 +101,7 @@ class ScoreRecord:
     uncertainty: float | None = None
     variant: str = ""
     location: str = ""
+    max_score: float | None = None  # the scale of `score` when it differs from the benchmark's
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,9 @@ class PriceRecord:
     status: str = "active"
     source_url: str | None = None
     location: str = ""
+    # When a snapshot prices one (provider, model) pair twice, the lowest priority wins, then
+    # the shortest external id (e.g. LiteLLM: `deepseek/deepseek-chat` over `deepseek-chat`).
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,12 @@ class ParsedSource:
     prices: list[PriceRecord] = field(default_factory=list)
     versions: list[VersionRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Informational lines for the summary (rows left out on purpose, e.g. embedding models);
+    # unlike problems they do not make the exit status non-zero.
+    notes: list[str] = field(default_factory=list)
+    # The moment the data describes (a snapshot's date), when the source has one. A run older
+    # than a snapshot of the same source already imported only fills empty model fields.
+    as_of: datetime | None = None
 
 
 class UnreadableSource(Exception):

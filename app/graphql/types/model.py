@@ -68,6 +68,12 @@ class ModelAlias:
         return ModelVersion.from_row(row) if row is not None else None
 
 
+@strawberry.type(description="A source's id for a model (`llm-stats`, `litellm`, ...).")
+class ExternalId:
+    source: str
+    id: str
+
+
 @strawberry.type(description="An AI model: catalog facts, prices, scores and versions.")
 class Model(Node):
     pk: strawberry.Private[int]
@@ -189,6 +195,11 @@ class Model(Node):
             return None
         row = await context.loaders(info).model_by_id.load(self.base_model_pk)
         return Model.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Every source's id for this model, by source.")
+    async def external_ids(self, info: Info) -> list[ExternalId]:
+        rows = await context.loaders(info).external_ids_by_model.load(self.pk)
+        return [ExternalId(source=r.source, id=r.external_id) for r in rows]
 
     @strawberry.field(description="Providers' prices (USD per million tokens), now or as of.")
     async def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:

@@ -1,0 +1,79 @@
+"""Sources' ids of models (Model.externalIds) and resolving any of them to a model."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import Viewer
+from app.db.tables import ModelExternalIdRow, ModelRow, OrganizationRow
+from app.repositories import models as models_repo
+from app.repositories.visibility import model_visible
+from app.services import identity
+
+
+async def by_model(
+    session: AsyncSession, model_ids: Sequence[int]
+) -> dict[int, list[ModelExternalIdRow]]:
+    stmt = (
+        select(ModelExternalIdRow)
+        .where(ModelExternalIdRow.model_id.in_(model_ids))
+        .order_by(ModelExternalIdRow.model_id, ModelExternalIdRow.source, ModelExternalIdRow.id)
+    )
+    grouped: dict[int, list[ModelExternalIdRow]] = defaultdict(list)
+    for row in (await session.scalars(stmt)).all():
+        grouped[row.model_id].append(row)
+    return grouped
+
+
+async def _visible_ids(session: AsyncSession, viewer: Viewer, candidates: Any) -> set[int]:
+    stmt = select(ModelRow.id).where(ModelRow.id.in_(candidates), model_visible(viewer))
+    return set((await session.scalars(stmt)).all())
+
+
+async def resolve(
+    session: AsyncSession, viewer: Viewer, ref: str, aliases: Mapping[str, frozenset[str]]
+) -> tuple[Any | None, list[int]]:
+    """(model row, []) for the one visible model `ref` names; (None, candidates) when several
+    do (ambiguous); (None, []) when none. Tiers as in app/services/identity.py, tier 1 also
+    accepting the canonical name `org/slug`; each tier is one statement."""
+    text = ref.strip()
+    normalized = identity.normalize_id(text)
+    org, _, slug = text.partition("/")
+    ext = ModelExternalIdRow
+    tiers: list[Any] = [
+        union(
+            select(ext.model_id).where(ext.external_id == text),
+            select(ModelRow.id)
+            .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
+            .where(OrganizationRow.slug == org, ModelRow.slug == slug),
+        ),
+        union(
+            select(ext.model_id).where(ext.normalized == normalized),
+            select(ModelRow.id).where(func.lower(ModelRow.slug) == normalized),
+        ),
+    ]
+    repo = identity.normalize_hf_repo(text)
+    if repo:
+        urls = [f"https://huggingface.co/{repo}", f"https://huggingface.co/{repo}/"]
+        tiers.append(select(ModelRow.id).where(func.lower(ModelRow.source_weights).in_(urls)))
+    others = sorted(aliases.get(normalized, frozenset()))
+    if others:
+        tiers.append(
+            union(
+                select(ext.model_id).where(ext.normalized.in_(others)),
+                select(ModelRow.id).where(func.lower(ModelRow.slug).in_(others)),
+            )
+        )
+    for tier in tiers:
+        found = sorted(await _visible_ids(session, viewer, tier))
+        if len(found) > 1:
+            return None, found
+        if found:
+            rows = await models_repo.by_ids(session, viewer, found)
+            return (rows[0] if rows else None), []
+    return None, []

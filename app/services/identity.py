@@ -1,0 +1,265 @@
+"""Model identity across sources: id normalization and the matching tiers (pure, no I/O).
+
+A source names a model its own way (`gpt-4o-2024-08-06`, `azure/eu/gpt-4o-2024-08-06`,
+`bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0`, `claude-opus-4-20250514_32K`). The
+importers keep every one of those ids and attach it to one canonical model, chosen by tiers:
+
+1. the exact (source, external id) pair is already known;
+2. the normalized id (`normalize_id`) equals a known model's normalized slug or the normalized
+   form of any external id already attached to it;
+3. the Hugging Face repo id (case-insensitive) equals one already known for a model;
+4. the alias table (app/importers/aliases.json) names the id and another id of a known model.
+
+A tier that finds two or more models is ambiguous: it is reported, never guessed. For sources
+that give each model one id (all but `MANY_IDS_PER_MODEL`), tiers 3 and 4 skip models that
+already hold another id of the same source: there, distinct ids are distinct models (two
+llm-stats models share a weights repo: DeepSeek-R1 and R1-Zero).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Sources that list one model under many ids (one per provider, region or quantized file).
+MANY_IDS_PER_MODEL = frozenset({"litellm", "localai", "gpt4all"})
+
+# Cloud region prefixes (Bedrock "us.anthropic...", "eu.", "apac.", "global.").
+_REGION = re.compile(r"^(?:us|eu|apac|ap|global|jp|au|ca|us-gov)\.")
+# Vendor prefixes in Bedrock-style dotted ids ("anthropic.claude-...", "meta.llama3-...").
+_DOTTED_VENDOR = re.compile(
+    r"^(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|moonshot"
+    r"|minimax|google|nvidia|twelvelabs|stability|luma)\."
+)
+# Epoch reasoning effort / thinking budget: "_high", "_medium", "_low", "_32K", "_unknown".
+_EFFORT = re.compile(r"_(?:x?high|medium|low|minimal|none|unknown|max|\d+k)$")
+# Bedrock model revision "-v1:0", "-v2:0".
+_BEDROCK_REVISION = re.compile(r"-v\d+:\d+$")
+# OpenRouter variants ("google/gemma-3-27b-it:free").
+_ROUTER_VARIANT = re.compile(r":(?:free|beta|extended|nitro|floor|online|thinking|exacto)$")
+# Vertex "@20240620" (a date: kept as "-20240620") or "@001"/"@latest" (dropped).
+_AT_DATE = re.compile(r"@(\d{8})$")
+_AT_OTHER = re.compile(r"@[\w.-]*$")
+# Fireworks writes the decimal point as "p": "llama-v3p1-405b" -> "llama-v3.1-405b".
+_FIREWORKS_P = re.compile(r"(?<=\d)p(?=\d)")
+_FIREWORKS_LLAMA = re.compile(r"^llama-v(?=\d)")
+_HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([^/\s]+/[^/\s?#]+)")
+
+
+def normalize_id(raw: str) -> str:
+    """A source's model id reduced to what identifies the model itself.
+
+    Lowercase; drops provider and path prefixes (`openai/`, `gemini/`, `bedrock/us-east-1/`,
+    `together_ai/meta-llama/`), region and vendor prefixes of dotted ids, `-v1:0`, `@version`,
+    OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes; turns Fireworks'
+    `3p1` into `3.1`.
+    """
+    text = raw.strip().lower().lstrip("~")
+    text = _EFFORT.sub("", text)
+    text = text.rsplit("/", 1)[-1]
+    text = _ROUTER_VARIANT.sub("", text)
+    text = _REGION.sub("", text)
+    text = _DOTTED_VENDOR.sub("", text)
+    text = _BEDROCK_REVISION.sub("", text)
+    text = _AT_DATE.sub(r"-\1", text)
+    text = _AT_OTHER.sub("", text)
+    if "fireworks" in raw.lower() or _FIREWORKS_LLAMA.match(text):
+        text = _FIREWORKS_P.sub(".", text)
+        text = _FIREWORKS_LLAMA.sub("llama-", text)
+    return text
+
+
+def hf_repo_from_url(url: str | None) -> str | None:
+    """`https://huggingface.co/Qwen/Qwen3-32B` -> `qwen/qwen3-32b` (None when not an HF URL)."""
+    if not url:
+        return None
+    found = _HF_URL.match(url.strip())
+    return found.group(1).lower() if found else None
+
+
+def normalize_hf_repo(repo: str | None) -> str | None:
+    if not repo or "/" not in repo.strip():
+        return None
+    return repo.strip().strip("/").lower()
+
+
+_SLUG_CHARS = re.compile(r"[^a-z0-9._-]+")
+
+
+def slugify(text: str) -> str:
+    """A model or organization slug: lowercase `[a-z0-9._-]`, other runs become `-`."""
+    slug = _SLUG_CHARS.sub("-", text.strip().lower()).strip("-.")
+    return slug[:200] or "unnamed"
+
+
+# Who makes a model, from its normalized id, where a source only tells us who sells it.
+_VENDOR_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("claude", "anthropic"),
+    ("gpt-oss", "openai"),
+    ("gpt", "openai"),
+    ("chatgpt", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("text-embedding", "openai"),
+    ("davinci", "openai"),
+    ("babbage", "openai"),
+    ("gemini", "google"),
+    ("gemma", "google"),
+    ("palm", "google"),
+    ("chat-bison", "google"),
+    ("text-bison", "google"),
+    ("llama", "meta"),
+    ("meta-llama", "meta"),
+    ("codellama", "meta"),
+    ("mistral", "mistral"),
+    ("mixtral", "mistral"),
+    ("codestral", "mistral"),
+    ("magistral", "mistral"),
+    ("ministral", "mistral"),
+    ("pixtral", "mistral"),
+    ("devstral", "mistral"),
+    ("deepseek", "deepseek"),
+    ("qwen", "qwen"),
+    ("qwq", "qwen"),
+    ("qvq", "qwen"),
+    ("grok", "xai"),
+    ("command", "cohere"),
+    ("jamba", "ai21"),
+    ("nova", "amazon"),
+    ("titan", "amazon"),
+    ("phi", "microsoft"),
+    ("kimi", "moonshotai"),
+    ("glm", "zai-org"),
+    ("granite", "ibm"),
+    ("nemotron", "nvidia"),
+)
+
+# Vendor spellings of other sources mapped to the llm-stats organization ids.
+ORGANIZATION_SYNONYMS: Mapping[str, str] = {
+    "x-ai": "xai",
+    "meta-llama": "meta",
+    "mistralai": "mistral",
+    "google-deepmind": "google",
+    "moonshot": "moonshotai",
+    "z-ai": "zai-org",
+    "zhipuai": "zai-org",
+    "ibm-granite": "ibm",
+    "deepseek-ai": "deepseek",
+    "microsoft-research": "microsoft",
+    "amazon-bedrock": "amazon",
+}
+
+
+def canonical_organization(slug: str) -> str:
+    slug = slugify(slug)
+    return ORGANIZATION_SYNONYMS.get(slug, slug)
+
+
+def guess_organization(normalized: str, fallback: str) -> str:
+    """The maker of a model from its normalized id, else `fallback` (e.g. the seller)."""
+    for prefix, org in _VENDOR_PREFIXES:
+        if normalized.startswith(prefix):
+            return org
+    return canonical_organization(fallback)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The outcome of matching one reference: a model, nothing, or an ambiguity."""
+
+    model_id: int | None
+    tier: int | None  # 1-4, None when nothing matched
+    candidates: tuple[int, ...] = ()  # two or more when ambiguous
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+NO_MATCH = Match(None, None)
+
+
+def load_alias_groups(groups: Iterable[Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Each group lists ids of one model; every member maps to the others (normalized)."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        members = {normalize_id(member) for member in group}
+        for member in members:
+            table[member] |= members - {member}
+    return {key: frozenset(value) for key, value in table.items()}
+
+
+class IdentityIndex:
+    """What is known about canonical models, for matching. Models may be added while matching
+    (a model created by an earlier record of the same run is found by the later ones)."""
+
+    def __init__(self, aliases: Mapping[str, frozenset[str]] | None = None) -> None:
+        self.exact: dict[tuple[str, str], int] = {}
+        self.by_normalized: dict[str, set[int]] = defaultdict(set)
+        self.by_hf_repo: dict[str, set[int]] = defaultdict(set)
+        self.sources: dict[int, set[str]] = defaultdict(set)
+        self.aliases: Mapping[str, frozenset[str]] = aliases or {}
+
+    def add_model(self, model_id: int, slug: str, hf_repo: str | None = None) -> None:
+        self.by_normalized[normalize_id(slug)].add(model_id)
+        repo = normalize_hf_repo(hf_repo)
+        if repo:
+            self.by_hf_repo[repo].add(model_id)
+
+    def add_external_id(
+        self, model_id: int, source: str, external_id: str, hf_repo: str | None = None
+    ) -> None:
+        self.exact.setdefault((source, external_id), model_id)
+        self.sources[model_id].add(source)
+        self.by_normalized[normalize_id(external_id)].add(model_id)
+        repo = normalize_hf_repo(hf_repo)
+        if repo:
+            self.by_hf_repo[repo].add(model_id)
+
+    def replace_model_id(self, old: int, new: int) -> None:
+        """Swap a provisional id (a model about to be created) for the stored one."""
+        for key, value in self.exact.items():
+            if value == old:
+                self.exact[key] = new
+        if old in self.sources:
+            self.sources[new] |= self.sources.pop(old)
+        for table in (self.by_normalized, self.by_hf_repo):
+            for ids in table.values():
+                if old in ids:
+                    ids.discard(old)
+                    ids.add(new)
+
+    def match(self, source: str, external_id: str, hf_repo: str | None = None) -> Match:
+        known = self.exact.get((source, external_id))
+        if known is not None:
+            return Match(known, 1, (known,))
+        normalized = normalize_id(external_id)
+        found = _decide(self.by_normalized.get(normalized, set()), 2)
+        if found is not None:
+            return found
+        repo = normalize_hf_repo(hf_repo)
+        if repo:
+            found = _decide(self._other_sources(self.by_hf_repo.get(repo, set()), source), 3)
+            if found is not None:
+                return found
+        via_alias: set[int] = set()
+        for other in self.aliases.get(normalized, frozenset()):
+            via_alias |= self.by_normalized.get(other, set())
+        return _decide(self._other_sources(via_alias, source), 4) or NO_MATCH
+
+    def _other_sources(self, candidates: set[int], source: str) -> set[int]:
+        if source in MANY_IDS_PER_MODEL:
+            return candidates
+        return {c for c in candidates if source not in self.sources.get(c, ())}
+
+
+def _decide(candidates: set[int], tier: int) -> Match | None:
+    if not candidates:
+        return None
+    ordered = tuple(sorted(candidates))
+    if len(ordered) > 1:
+        return Match(None, tier, ordered)
+    return Match(ordered[0], tier, ordered)
