@@ -101,6 +101,7 @@ class ScoreRecord:
     uncertainty: float | None = None
     variant: str = ""
     location: str = ""
+    max_score: float | None = None  # the scale of `score` when it differs from the benchmark's
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,9 @@ class ParsedSource:
     prices: list[PriceRecord] = field(default_factory=list)
     versions: list[VersionRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Informational lines for the summary (rows left out on purpose, e.g. embedding models);
+    # unlike problems they do not make the exit status non-zero.
+    notes: list[str] = field(default_factory=list)
 
 
 class UnreadableSource(Exception):
