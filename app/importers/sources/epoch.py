@@ -93,7 +93,8 @@ def _parse_file(file: Path, out: ParsedSource, *, single: bool) -> None:
     stem = file.stem
     spec = SPECS.get(stem)
     if spec is None and "mean_score" in header:  # an Epoch-run file newer than this table
-        spec = FileSpec("mean_score", "fraction", stem.replace("_", "-"), stem, uncertainty="stderr")
+        slug = stem.replace("_", "-")
+        spec = FileSpec("mean_score", "fraction", slug, stem, uncertainty="stderr")
     if spec is None:
         if single:
             raise UnreadableSource(str(file), "not a known Epoch benchmark or notable-models file")

@@ -63,7 +63,7 @@ def _model(row: t.Row, domains: set[str]) -> ModelRecord:
     found = _URL.search(row.text("Link"))
     link = found.group(0) if found else None
     hf = _HF_REPO.match(link) if link else None
-    modalities = ("text",) + tuple(m for m, names in _MODALITIES if domains & names)
+    modalities = ("text", *tuple(m for m, names in _MODALITIES if domains & names))
     return ModelRecord(
         ref=ModelRef(SOURCE, name, name, organization, hf.group(1) if hf else None),
         organization_slug=t.slug(organization) if organization else "unknown",

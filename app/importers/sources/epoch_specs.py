@@ -106,9 +106,7 @@ SPECS: dict[str, FileSpec] = {
     "common_sense_qa_2_external": FileSpec(
         "Score", "fraction", "commonsenseqa-2", "CommonsenseQA 2.0", "reasoning"
     ),
-    "cybench_external": FileSpec(
-        "Unguided % Solved", "fraction", "cybench", "Cybench", "security"
-    ),
+    "cybench_external": FileSpec("Unguided % Solved", "fraction", "cybench", "Cybench", "security"),
     "deepresearchbench_external": FileSpec(
         "Average score", "fraction", "deep-research-bench", "Deep Research Bench", "agents"
     ),
@@ -164,9 +162,7 @@ SPECS: dict[str, FileSpec] = {
     "simplebench_external": FileSpec(
         "Score (AVG@5)", "fraction", "simplebench", "SimpleBench", "reasoning"
     ),
-    "superglue_external": FileSpec(
-        "Score", "fraction", "superglue", "SuperGLUE", "general", True
-    ),
+    "superglue_external": FileSpec("Score", "fraction", "superglue", "SuperGLUE", "general", True),
     # swebench.com's bash-only leaderboard (mini-SWE-agent), not an Epoch run despite the name.
     "swe_bench_bash": FileSpec(
         "% Resolved", "fraction", "swe-bench-bash-only", "SWE-bench Bash Only", "code"
