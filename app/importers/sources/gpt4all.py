@@ -98,7 +98,7 @@ def parse(path: Path) -> ParsedSource:
                 files=(FileRecord(path=filename, oid=oid, size_bytes=size),),
                 description=model.description,
                 tags=tuple(t for t in (_string(entry, "type"), _string(entry, "quant")) if t),
-                origin=_origin(entry),
+                origin=_origin(entry, model.ref.hf_repo),
                 location=location,
             )
         )
@@ -159,9 +159,9 @@ def _model(entry: dict[str, Any], filename: str, location: str) -> ModelRecord:
     )
 
 
-def _origin(entry: dict[str, Any]) -> dict[str, str]:
+def _origin(entry: dict[str, Any], repo: str | None) -> dict[str, str]:
     keys = ("url", "quant", "type", "requires", "removedIn", "ramrequired")
-    origin = {"source": SOURCE}
+    origin = {"source": SOURCE, **({"repo_id": repo} if repo else {})}
     for key in keys:
         value = entry.get(key)
         if isinstance(value, str) and value:

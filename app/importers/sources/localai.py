@@ -148,6 +148,8 @@ def _version(entry: dict[str, Any], model: ModelRecord, location: str) -> Versio
         for key, value in (
             ("source", SOURCE),
             ("gallery_entry", model.ref.external_id),
+            ("repo_id", model.ref.hf_repo),
+            ("revision", "main" if model.ref.hf_repo else None),  # no git revision is given
             ("config_url", _text(entry, "url")),
             ("license", _text(entry, "license")),
             ("backend", backend if isinstance(backend, str) else None),
