@@ -74,9 +74,9 @@ async def write_versions(
     version_ids = {key: versions[key].id for key in wanted}
     files = Index()
     for chunk in _chunks(sorted(version_ids.values())):
-        stmt = select(VersionFileRow).where(VersionFileRow.version_id.in_(chunk))
-        for row in (await session.scalars(stmt)).all():
-            files[(row.version_id, row.path)] = row
+        file_stmt = select(VersionFileRow).where(VersionFileRow.version_id.in_(chunk))
+        for file_row in (await session.scalars(file_stmt)).all():
+            files[(file_row.version_id, file_row.path)] = file_row
     listed: set[tuple[int, str]] = set()
     for key, record in wanted.items():
         version_id = version_ids[key]
