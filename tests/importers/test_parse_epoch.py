@@ -132,7 +132,9 @@ def test_unbounded_scales_have_no_normalized_score(hub: ParsedSource) -> None:
 
 def test_effort_suffixes_and_repeated_rows_become_variants(hub: ParsedSource) -> None:
     arc2 = [s for s in _scores(hub, "arc-agi-v2") if s.model.external_id == "claude-opus-4-6_120K"]
-    raw = [r for r in _raw("arc_agi_2_external.csv") if r["Model version"] == "claude-opus-4-6_120K"]
+    raw = [
+        r for r in _raw("arc_agi_2_external.csv") if r["Model version"] == "claude-opus-4-6_120K"
+    ]
     assert sorted(s.variant for s in arc2) == sorted(f"120K #{r['id']}" for r in raw)
     mmlu = [s for s in _scores(hub, "mmlu") if s.model.external_id == "Baichuan2-13B-Chat"]
     assert {s.variant for s in mmlu} == {"shots=0", "shots=5"}

@@ -8,8 +8,8 @@ rating points; `uncertainty` is the half-width of `95_pct_ci` ("+5/-5" -> 5; an 
 "+6/-4" -> the mean, 5), in rating points. The files have no date column: every score is dated
 2025-08-04, the leaderboard's version. Kind THIRD_PARTY (human votes collected by LMArena).
 Models are referred to by their display name (`model`), with `organization` as a hint. A row
-that repeats an earlier one cell for cell (Yi-34B-Chat in the text board) is left out with a
-note; a second row for the same model with other values is a problem.
+that repeats an earlier one in every cell but `rank` (Yi-34B-Chat in the text board) is left
+out with a note; a second row for the same model with other values is a problem.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _parse_file(file: Path, out: ParsedSource) -> None:
                 raise t.BadCell("model is empty")
             if model in seen:
                 first = seen[model]
-                if first.cells == row.cells:  # an exact copy of an earlier row: harmless
+                if _values(first) == _values(row):  # a copy of an earlier row: harmless
                     out.notes.append(f"{row.location}: duplicate of line {first.line}, left out")
                     continue
                 raise t.BadCell(f"model {model!r} appears again (first at line {first.line})")
@@ -105,3 +105,8 @@ def _parse_file(file: Path, out: ParsedSource) -> None:
                 location=row.location,
             )
         )
+
+
+def _values(row: t.Row) -> dict[str, str]:
+    """The row without `rank`, which is only its position in the file."""
+    return {k: v for k, v in row.cells.items() if k != "rank"}
