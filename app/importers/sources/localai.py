@@ -1,7 +1,7 @@
 """LocalAI model gallery (`gallery/index.yaml` of github.com/mudler/LocalAI), MIT.
 
 PATH is `index.yaml` or a directory holding it (directly or under `gallery/`). The YAML uses
-anchors and merge keys, so it is read with PyYAML's `safe_load` (YAML 1.1).
+anchors and merge keys, so it is read with PyYAML's safe loader (YAML 1.1).
 
 Each entry becomes a model (external id = the entry's unique `name`; organization = the owner of
 its first Hugging Face URL in `urls`, else of its first file's URI, else `localai`; open weights)
@@ -33,6 +33,8 @@ from app.importers.records import (
 from app.importers.tabular import BadCell, slug
 
 SOURCE = "localai"
+# libyaml's safe loader when PyYAML was built with it (same YAML 1.1 semantics, ~10x faster).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FILE_NAME = "index.yaml"
 
 
@@ -48,7 +50,7 @@ def _file(path: Path) -> Path:
 def parse(path: Path) -> ParsedSource:
     file = _file(path)
     try:
-        entries = yaml.safe_load(file.read_text(encoding="utf-8"))
+        entries = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableSource(str(file), f"cannot read file: {exc}") from exc
     except yaml.YAMLError as exc:
