@@ -42,7 +42,11 @@ def test_every_row_is_a_score_a_note_or_a_problem(hub: ParsedSource) -> None:
     files = sorted(_bench_dir().glob("*.csv"))
     total_rows = sum(len(_raw(f.name)) for f in files)
     assert len(files) == 48 and total_rows == 3955
-    left_out = sum(int(re.search(r": (\d+) rows", n).group(1)) for n in hub.notes)  # type: ignore[union-attr]
+    left_out = 0
+    for note in hub.notes:
+        found = re.search(r": (\d+) rows", note)
+        assert found is not None, note
+        left_out += int(found.group(1))
     assert len(hub.scores) + left_out + len(hub.problems) == total_rows
     assert hub.problems == []
     assert len(hub.benchmarks) == 48
@@ -222,3 +226,32 @@ def test_bad_cells_are_problems_with_their_line(tmp_path: Path) -> None:
     (score,) = parsed.scores
     assert score.scored_at == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert score.normalized_score == 50.0 and score.uncertainty == 1.0
+
+
+def test_notable_bad_rows_are_problems_with_their_line(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "notable-ai-models.csv",
+        "Model,Organization,Publication date,Domain,Parameters,Model accessibility,Link\n"
+        '"Good\n",Acme Labs,2024-05-01,Language,7000000000.0,Open weights (unrestricted),'
+        "https://huggingface.co/acme/good\n"
+        "Bad params,Acme,2024-05-01,Language,seven billion,API access,\n"
+        "Bad date,Acme,May 2024,Language,,API access,\n"
+        "Chess,Acme,2024-05-01,Games,,Unreleased,\n",
+    )
+    parsed = epoch.parse(path)
+    assert [(p.location, p.reason) for p in parsed.problems] == [
+        (f"{path}:4", "Parameters 'seven billion' is not a number"),
+        (f"{path}:5", "Publication date 'May 2024' is not a date"),
+    ]
+    (model,) = parsed.models
+    assert (model.name, model.organization_slug, model.param_count) == (
+        "Good",
+        "acme-labs",
+        7 * 10**9,
+    )
+    assert model.open_weight is True and model.ref.hf_repo == "acme/good"
+    assert model.source_weights == "https://huggingface.co/acme/good"
+    assert parsed.notes == [
+        "notable-ai-models.csv: 1 models outside the Language/Multimodal domains"
+    ]
