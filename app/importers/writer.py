@@ -15,7 +15,6 @@ Rules (also in the README, "Importing real data"):
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from app.importers import prices as prices_writer
 from app.importers.aliases import load_aliases
 from app.importers.records import ModelRecord, ModelRef, ParsedSource, Problem
 from app.importers.report import ImportReport
+from app.importers.version_writer import write_versions
 from app.seed.upsert import Index, Tally, upsert
 from app.services import identity
 
@@ -480,13 +480,6 @@ class Writer:
     async def _versions(self) -> None:
         if not self.parsed.versions:
             return
-        try:
-            version_writer = importlib.import_module("app.importers.version_writer")
-        except ModuleNotFoundError:
-            self._problem(
-                self.report.path, "registry versions cannot be written: no version writer"
-            )
-            return
         model_ids: dict[str, int] = {}
         versions = []
         for rec in self.parsed.versions:
@@ -496,6 +489,4 @@ class Writer:
                 continue
             model_ids[rec.model.ref.external_id] = model_id
             versions.append(rec)
-        await version_writer.write_versions(
-            self.s, versions, model_ids, self.report.tally("versions")
-        )
+        await write_versions(self.s, versions, model_ids, self.report.tally("versions"))

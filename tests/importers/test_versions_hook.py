@@ -1,16 +1,13 @@
-"""The writer hands registry versions to `app.importers.version_writer.write_versions` with the
-resolved model ids (the interface shared with the gallery importers)."""
+"""The writer hands registry versions to the version writer under the model it resolved."""
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 
 from sqlalchemy import select
 
 from app.db.engine import create_sessionmaker
-from app.db.tables import ModelRow
+from app.db.tables import ModelRow, ModelVersionRow, VersionFileRow
 from app.importers import run
 from app.importers.records import FileRecord, ModelRecord, ModelRef, ParsedSource, VersionRecord
 
@@ -30,30 +27,19 @@ def _parsed() -> ParsedSource:
     return ParsedSource(source="gallery-test", models=[model], versions=[version])
 
 
-async def test_versions_go_to_the_version_writer(empty_engine, monkeypatch):
-    calls = []
-
-    async def write_versions(session, records, model_ids, tally):
-        calls.append((list(records), dict(model_ids)))
-        tally["created"] += len(records)
-
-    fake = types.ModuleType("app.importers.version_writer")
-    fake.write_versions = write_versions  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.importers.version_writer", fake)
-
-    report = await run.write(create_sessionmaker(empty_engine), _parsed(), Path("index.yaml"))
-    assert report.problems == [] and report.tally("versions")["created"] == 1
-    [(records, model_ids)] = calls
+async def test_versions_are_written_under_the_resolved_model(empty_engine):
+    sessions = create_sessionmaker(empty_engine)
+    report = await run.write(sessions, _parsed(), Path("index.yaml"))
+    # One version and its one file.
+    assert report.problems == [] and report.tally("versions")["created"] == 2
     async with empty_engine.connect() as connection:
         model_id = await connection.scalar(select(ModelRow.id))
-    assert [r.version for r in records] == ["1.0.0"]
-    assert model_ids == {"llama-3.2-1b-instruct:q4_k_m": model_id}
+        rows = (
+            await connection.execute(select(ModelVersionRow.model_id, ModelVersionRow.version))
+        ).all()
+        files = (await connection.execute(select(VersionFileRow.path, VersionFileRow.oid))).all()
+    assert [tuple(r) for r in rows] == [(model_id, "1.0.0")]
+    assert [tuple(f) for f in files] == [("model.gguf", "sha256:" + "a" * 64)]
 
-
-async def test_versions_without_a_version_writer_are_reported(empty_engine, monkeypatch):
-    monkeypatch.setitem(sys.modules, "app.importers.version_writer", None)
-    report = await run.write(create_sessionmaker(empty_engine), _parsed(), Path("index.yaml"))
-    assert report.exit_code == 1
-    assert [p.reason for p in report.problems] == [
-        "registry versions cannot be written: no version writer"
-    ]
+    again = await run.write(sessions, _parsed(), Path("index.yaml"))
+    assert again.tally("versions")["created"] == 0 and again.tally("versions")["unchanged"] == 2
