@@ -53,7 +53,8 @@ _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([^/\s]+/[^/\s?#]+)")
 def normalize_id(raw: str) -> str:
     """A source's model id reduced to what identifies the model itself.
 
-    Lowercase, runs of spaces as `-` (Epoch's `Llama-4-Scout-17B-16E Instruct`); drops provider and path prefixes (`openai/`, `gemini/`, `bedrock/us-east-1/`,
+    Lowercase, runs of spaces as `-` (Epoch's `Llama-4-Scout-17B-16E Instruct`); drops
+    provider and path prefixes (`openai/`, `gemini/`, `bedrock/us-east-1/`,
     `together_ai/meta-llama/`), region and vendor prefixes of dotted ids, `-v1:0`, `@version`,
     OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes (`split_effort`);
     turns Fireworks' `3p1` into `3.1`; drops a leading vendor word that names the family's own
