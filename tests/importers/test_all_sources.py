@@ -190,8 +190,7 @@ async def test_resolve_model_finds_llm_stats_models_by_litellm_and_openrouter_id
     openrouter = json.loads((root / OPENROUTER).read_text(encoding="utf-8"))["data"]
     router_ids = sorted(item["id"] for item in openrouter)
     pairs = (
-        _same_model_ids(models, litellm_ids)[::3][:15]
-        + _same_model_ids(models, router_ids)[:10]
+        _same_model_ids(models, litellm_ids)[::3][:15] + _same_model_ids(models, router_ids)[:10]
     )
     assert len(pairs) >= 20
     query = """query($id: String!) { resolveModel(id: $id) { id } }"""
@@ -222,8 +221,7 @@ async def test_leaderboard_order_equals_sorting_the_raw_scores(imported: Importe
                         best[model_id] = max(best.get(model_id, 0.0), normalized * 100)
             assert len(best) >= 20, benchmark
             ids = {
-                m: (await gql(http, resolve, {"id": m}))["data"]["resolveModel"]["id"]
-                for m in best
+                m: (await gql(http, resolve, {"id": m}))["data"]["resolveModel"]["id"] for m in best
             }
             expected: dict[float, set[str]] = defaultdict(set)
             for model_id, value in best.items():
