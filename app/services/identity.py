@@ -180,7 +180,10 @@ ORGANIZATION_SYNONYMS: Mapping[str, str] = {
 
 
 def canonical_organization(slug: str) -> str:
-    slug = slugify(slug)
+    """One slug per vendor (`meta-llama` -> `meta`). Of a list (Epoch's `Organization` may
+    name several: "Tsinghua University,University of Illinois ..."), the first; at most 100
+    characters (the organization slug's length)."""
+    slug = slugify(slug.split(",")[0])[:100].strip("-.") or "unnamed"
     return ORGANIZATION_SYNONYMS.get(slug, slug)
 
 

@@ -59,6 +59,10 @@ def test_hf_repo_from_url_and_slugify() -> None:
     assert identity.guess_organization("claude-3-haiku", "bedrock") == "anthropic"
     assert identity.guess_organization("weaver", "mancer") == "mancer"
     assert identity.canonical_organization("x-ai") == "xai"
+    assert identity.canonical_organization("Tsinghua University,University of Illinois") == (
+        "tsinghua-university"
+    )
+    assert len(identity.canonical_organization("a" * 300)) == 100
 
 
 def _index() -> IdentityIndex:
