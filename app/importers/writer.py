@@ -36,7 +36,7 @@ from app.db.tables import (
 )
 from app.importers import prices as prices_writer
 from app.importers.aliases import load_aliases
-from app.importers.records import ModelRecord, ModelRef, ParsedSource, Problem
+from app.importers.records import ModelRecord, ModelRef, ParsedSource, Problem, ScoreRecord
 from app.importers.report import ImportReport
 from app.importers.version_writer import write_versions
 from app.seed.upsert import Index, Tally, upsert
@@ -90,9 +90,15 @@ class Writer:
         self.orgs: Index = Index()
         self.model_names: dict[int, str] = {}
         self.resolved = _Resolved({}, {})
+        self._reported: set[Problem] = set(report.problems)
 
     def _problem(self, location: str, reason: str) -> None:
-        self.report.problems.append(Problem(location, reason))
+        """Reported once per (location, reason): a row whose model failed to resolve is not
+        reported again for each of its scores or versions."""
+        problem = Problem(location, reason)
+        if problem not in self._reported:
+            self._reported.add(problem)
+            self.report.problems.append(problem)
 
     async def _is_older_snapshot(self) -> bool:
         """True when a newer snapshot of this source was imported before (its prices say so)."""
@@ -253,6 +259,8 @@ class Writer:
             if n % 500 == 0:
                 self.progress("models", n, len(records))
             key = (rec.ref.source, rec.ref.external_id)
+            if key in self.resolved.failed:  # one record per version: report the id once
+                continue
             match = index.match(rec.ref.source, rec.ref.external_id, rec.ref.hf_repo)
             if match.ambiguous:
                 names = ", ".join(self.model_names.get(c, "(new)") for c in match.candidates)
@@ -436,34 +444,18 @@ class Writer:
         for row in (await self.s.scalars(stmt)).all():
             existing[(row.model_id, row.benchmark_id, row.variant)] = row
         tally = self.report.tally("scores")
-        seen: set[tuple[int, int, str]] = set()
-        for n, rec in enumerate(self.parsed.scores):
+        for n, (key, rec) in enumerate(self._keyed_scores()):
             if n % 1000 == 0:
                 self.progress("scores", n, len(self.parsed.scores))
-            model_id = self._model_id(rec.model)
-            if model_id is None:
-                self._problem(rec.location, self._failure(rec.model))
-                continue
-            bench = self.benchmarks.get((rec.benchmark_slug,))
-            if bench is None:
-                self._problem(rec.location, f"unknown benchmark {rec.benchmark_slug!r}")
-                continue
-            key = (model_id, bench.id, rec.variant)
-            if key in seen:
-                self._problem(
-                    rec.location,
-                    f"duplicate score for {self.model_names.get(model_id)} on "
-                    f"{rec.benchmark_slug!r} (variant {rec.variant!r})",
-                )
-                continue
-            seen.add(key)
+            model_id, bench_id, variant = key
+            bench_max = self.benchmarks[(rec.benchmark_slug,)].max_score
             values = {
                 "model_id": model_id,
-                "benchmark_id": bench.id,
-                "variant": rec.variant,
+                "benchmark_id": bench_id,
+                "variant": variant,
                 "source": source,
                 "score": rec.score,
-                "max_score": rec.max_score if rec.max_score is not None else bench.max_score,
+                "max_score": rec.max_score if rec.max_score is not None else bench_max,
                 "normalized_score": rec.normalized_score,
                 "kind": rec.kind,
                 "is_self_reported": rec.kind == "SELF_REPORTED",
@@ -474,6 +466,43 @@ class Writer:
             }
             upsert(self.s, existing, key, BenchmarkScoreRow, values, tally)
         await self.s.flush()
+
+    def _keyed_scores(self) -> list[tuple[tuple[int, int, str], ScoreRecord]]:
+        """Each score record with its stored key (model, benchmark, variant); see `score_keys`.
+
+        Records whose model or benchmark is unknown are problems; same-key duplicates are
+        dropped (equal values: counted in a note) or reported (conflicting values)."""
+        resolved: list[tuple[int, int, ScoreRecord]] = []
+        for rec in self.parsed.scores:
+            model_id = self._model_id(rec.model)
+            if model_id is None:
+                self._problem(rec.location, self._failure(rec.model))
+                continue
+            bench = self.benchmarks.get((rec.benchmark_slug,))
+            if bench is None:
+                self._problem(rec.location, f"unknown benchmark {rec.benchmark_slug!r}")
+                continue
+            resolved.append((model_id, bench.id, rec))
+        out: list[tuple[tuple[int, int, str], ScoreRecord]] = []
+        kept: dict[tuple[int, int, str], ScoreRecord] = {}
+        repeated = 0
+        for key, rec in score_keys(resolved):
+            first = kept.get(key)
+            if first is None:
+                kept[key] = rec
+                out.append((key, rec))
+            elif _same_score(first, rec):
+                repeated += 1
+            else:
+                self._problem(
+                    rec.location,
+                    f"conflicting duplicate score for {self.model_names.get(key[0])} on "
+                    f"{rec.benchmark_slug!r} (variant {key[2]!r}): {rec.score:g} here, "
+                    f"{first.score:g} at {first.location}",
+                )
+        if repeated:
+            self.report.notes.append(f"{repeated} repeated score rows with equal values ignored")
+        return out
 
     # -- versions -------------------------------------------------------------------------
 
@@ -490,3 +519,36 @@ class Writer:
             model_ids[rec.model.ref.external_id] = model_id
             versions.append(rec)
         await write_versions(self.s, versions, model_ids, self.report.tally("versions"))
+
+
+def _same_score(a: ScoreRecord, b: ScoreRecord) -> bool:
+    return (a.score, a.normalized_score, a.model.external_id) == (
+        b.score,
+        b.normalized_score,
+        b.model.external_id,
+    )
+
+
+def score_keys(
+    resolved: Sequence[tuple[int, int, ScoreRecord]],
+) -> list[tuple[tuple[int, int, str], ScoreRecord]]:
+    """The stored key (model, benchmark, variant) of each resolved score record, in order.
+
+    Two different ids of one source can resolve to one model (Epoch's `gpt-oss-120b_high` and
+    `chutes/gpt-oss-120b_high`; Open LLM Leaderboard's `Qwen/Qwen2-72B-Instruct` and a re-upload
+    under another owner). Within such a (model, benchmark, variant) group the plainest id
+    (shortest, then alphabetical) keeps the source's variant; every other id gets
+    `id=<external id>` appended, so each row keeps a key of its own that does not depend on
+    the order of the rows. Records of the same id keep the same key (duplicates: see caller).
+    """
+    ids: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    for model_id, bench_id, rec in resolved:
+        ids[(model_id, bench_id, rec.variant)].add(rec.model.external_id)
+    plainest = {key: min(names, key=lambda x: (len(x), x)) for key, names in ids.items()}
+    out = []
+    for model_id, bench_id, rec in resolved:
+        variant = rec.variant
+        if rec.model.external_id != plainest[(model_id, bench_id, variant)]:
+            variant = f"{variant}, id={rec.model.external_id}".lstrip(", ")
+        out.append(((model_id, bench_id, variant), rec))
+    return out

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # Sources that list one model under many ids (one per provider, region or quantized file).
-MANY_IDS_PER_MODEL = frozenset({"litellm", "localai", "gpt4all"})
+# Epoch names one model per provider it ran through (`gpt-oss-120b`, `chutes/gpt-oss-120b`).
+MANY_IDS_PER_MODEL = frozenset({"litellm", "localai", "gpt4all", "epoch"})
 
 # Cloud region prefixes (Bedrock "us.anthropic...", "eu.", "apac.", "global.").
 _REGION = re.compile(r"^(?:us|eu|apac|ap|global|jp|au|ca|us-gov)\.")
@@ -33,8 +34,8 @@ _DOTTED_VENDOR = re.compile(
     r"^(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|moonshot"
     r"|minimax|google|nvidia|twelvelabs|stability|luma)\."
 )
-# Epoch reasoning effort / thinking budget: "_high", "_medium", "_low", "_32K", "_unknown".
-_EFFORT = re.compile(r"_(?:x?high|medium|low|minimal|none|unknown|max|\d+k)$")
+# Epoch reasoning effort / thinking budget: "_high", "_medium", "_32K", "_unknown", "_thinking".
+EFFORT = re.compile(r"_(x?high|medium|low|minimal|none|unknown|max|thinking|\d+[kK])$")
 # Bedrock model revision "-v1:0", "-v2:0".
 _BEDROCK_REVISION = re.compile(r"-v\d+:\d+$")
 # OpenRouter variants ("google/gemma-3-27b-it:free").
@@ -45,19 +46,21 @@ _AT_OTHER = re.compile(r"@[\w.-]*$")
 # Fireworks writes the decimal point as "p": "llama-v3p1-405b" -> "llama-v3.1-405b".
 _FIREWORKS_P = re.compile(r"(?<=\d)p(?=\d)")
 _FIREWORKS_LLAMA = re.compile(r"^llama-v(?=\d)")
+_SPACES = re.compile(r"\s+")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([^/\s]+/[^/\s?#]+)")
 
 
 def normalize_id(raw: str) -> str:
     """A source's model id reduced to what identifies the model itself.
 
-    Lowercase; drops provider and path prefixes (`openai/`, `gemini/`, `bedrock/us-east-1/`,
+    Lowercase, runs of spaces as `-` (Epoch's `Llama-4-Scout-17B-16E Instruct`); drops
+    provider and path prefixes (`openai/`, `gemini/`, `bedrock/us-east-1/`,
     `together_ai/meta-llama/`), region and vendor prefixes of dotted ids, `-v1:0`, `@version`,
-    OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes; turns Fireworks'
-    `3p1` into `3.1`.
+    OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes (`split_effort`);
+    turns Fireworks' `3p1` into `3.1`; drops a leading vendor word that names the family's own
+    maker (`meta-llama-3.1-8b` -> `llama-3.1-8b`, see `_strip_vendor_word`).
     """
-    text = raw.strip().lower().lstrip("~")
-    text = _EFFORT.sub("", text)
+    text = split_effort(_SPACES.sub("-", raw.strip().lower().lstrip("~")))[0]
     text = text.rsplit("/", 1)[-1]
     text = _ROUTER_VARIANT.sub("", text)
     text = _REGION.sub("", text)
@@ -68,6 +71,29 @@ def normalize_id(raw: str) -> str:
     if "fireworks" in raw.lower() or _FIREWORKS_LLAMA.match(text):
         text = _FIREWORKS_P.sub(".", text)
         text = _FIREWORKS_LLAMA.sub("llama-", text)
+    return _strip_vendor_word(text)
+
+
+def split_effort(model_version: str) -> tuple[str, str]:
+    """`claude-opus-4-20250514_32K` -> (`claude-opus-4-20250514`, `32K`); no suffix: (id, "")."""
+    found = EFFORT.search(model_version)
+    if found is None:
+        return model_version, ""
+    return model_version[: found.start()], found.group(1)
+
+
+def _strip_vendor_word(text: str) -> str:
+    """A leading vendor word that names the model family's own maker is dropped:
+    `meta-llama-3.1-8b-instruct` -> `llama-3.1-8b-instruct` (LMArena, LiteLLM),
+    `mistralai_mistral-small-3.1-24b-instruct-2503` -> `mistral-small-...` (LocalAI's
+    `owner_repo` ids). Kept when the maker differs: `nvidia_llama-3.1-8b-ultralong` is NVIDIA's
+    fine-tune, not Meta's model."""
+    for word in _VENDOR_WORDS:
+        if len(text) > len(word) + 1 and text.startswith(word) and text[len(word)] in "-_":
+            rest = text[len(word) + 1 :]
+            maker = _maker(rest)
+            if maker is not None and maker == canonical_organization(word):
+                return rest
     return text
 
 
@@ -154,16 +180,32 @@ ORGANIZATION_SYNONYMS: Mapping[str, str] = {
 
 
 def canonical_organization(slug: str) -> str:
-    slug = slugify(slug)
+    """One slug per vendor (`meta-llama` -> `meta`). Of a list (Epoch's `Organization` may
+    name several: "Tsinghua University,University of Illinois ..."), the first; at most 100
+    characters (the organization slug's length)."""
+    slug = slugify(slug.split(",")[0])[:100].strip("-.") or "unnamed"
     return ORGANIZATION_SYNONYMS.get(slug, slug)
+
+
+def _maker(normalized: str) -> str | None:
+    for prefix, org in _VENDOR_PREFIXES:
+        if normalized.startswith(prefix):
+            return org
+    return None
 
 
 def guess_organization(normalized: str, fallback: str) -> str:
     """The maker of a model from its normalized id, else `fallback` (e.g. the seller)."""
-    for prefix, org in _VENDOR_PREFIXES:
-        if normalized.startswith(prefix):
-            return org
-    return canonical_organization(fallback)
+    return _maker(normalized) or canonical_organization(fallback)
+
+
+# Vendor words that may lead a model id (longest first): makers and their other spellings.
+_VENDOR_WORDS = tuple(
+    sorted(
+        {org for _, org in _VENDOR_PREFIXES} | set(ORGANIZATION_SYNONYMS),
+        key=lambda word: (-len(word), word),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)

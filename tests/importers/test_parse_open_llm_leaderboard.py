@@ -26,12 +26,15 @@ def _raw() -> list[dict[str, str]]:
 def test_counts_and_values() -> None:
     raw = _raw()
     parsed = oll.parse(_csv().parent)
-    with_owner = [r for r in raw if "/" in r["model_name"]]
+    owner_less = [r for r in raw if "/" not in r["model_name"]]
     assert len(raw) == 4576
-    assert len(parsed.scores) == 6 * len(with_owner)
-    assert len(parsed.models) == len({r["model_name"] for r in with_owner})
-    # the two legacy owner-less rows (gpt2) are problems: no organization
-    assert len(parsed.problems) == len(raw) - len(with_owner) == 2
+    assert len(parsed.scores) == 6 * len(raw)
+    assert len(parsed.models) == len({r["model_name"] for r in raw})
+    assert parsed.problems == []
+    # the two legacy root-level rows (gpt2, two precisions): kept, maker guessed from the name
+    assert {r["model_name"] for r in owner_less} == {"gpt2"} and len(owner_less) == 2
+    gpt2 = next(m for m in parsed.models if m.ref.external_id == "gpt2")
+    assert gpt2.organization_slug == "openai" and gpt2.ref.hf_repo is None
     assert {b.slug for b in parsed.benchmarks} == {
         "open-llm-leaderboard-ifeval",
         "open-llm-leaderboard-bbh",

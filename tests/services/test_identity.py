@@ -31,6 +31,20 @@ from app.services.identity import IdentityIndex, normalize_id
         ("o3-2025-04-16_unknown", "o3-2025-04-16"),
         ("Llama-3.3-70B-Instruct", "llama-3.3-70b-instruct"),
         ("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b-instruct-turbo"),
+        # Epoch's thinking variants and spaces
+        ("DeepSeek-V3.1_thinking", "deepseek-v3.1"),
+        ("glm-4.5_thinking", "glm-4.5"),
+        ("chutes/Llama-4-Scout-17B-16E Instruct", "llama-4-scout-17b-16e-instruct"),
+        # a leading vendor word naming the family's own maker
+        ("Meta-Llama-3.1-8B-Instruct", "llama-3.1-8b-instruct"),
+        ("deepinfra/meta-llama/Meta-Llama-3.1-8B-Instruct", "llama-3.1-8b-instruct"),
+        ("meta-llama_llama-4-scout-17b-16e-instruct", "llama-4-scout-17b-16e-instruct"),
+        ("mistralai_mistral-small-3.1-24b-instruct-2503", "mistral-small-3.1-24b-instruct-2503"),
+        ("qwen_qwen3-32b", "qwen3-32b"),
+        # ... but kept where the maker differs (a fine-tune) or nothing follows
+        ("nvidia_llama-3.1-8b-ultralong-1m-instruct", "nvidia_llama-3.1-8b-ultralong-1m-instruct"),
+        ("google_gemma-3-27b-it", "gemma-3-27b-it"),
+        ("mistral-7b-instruct", "mistral-7b-instruct"),
     ],
 )
 def test_normalize_id(raw: str, expected: str) -> None:
@@ -45,6 +59,10 @@ def test_hf_repo_from_url_and_slugify() -> None:
     assert identity.guess_organization("claude-3-haiku", "bedrock") == "anthropic"
     assert identity.guess_organization("weaver", "mancer") == "mancer"
     assert identity.canonical_organization("x-ai") == "xai"
+    assert identity.canonical_organization("Tsinghua University,University of Illinois") == (
+        "tsinghua-university"
+    )
+    assert len(identity.canonical_organization("a" * 300)) == 100
 
 
 def _index() -> IdentityIndex:
@@ -116,3 +134,9 @@ def test_provisional_ids_are_replaced() -> None:
 def test_alias_groups_are_symmetric() -> None:
     table = identity.load_alias_groups([["a-1", "B-2"]])
     assert table == {"a-1": frozenset({"b-2"}), "b-2": frozenset({"a-1"})}
+
+
+def test_split_effort_is_shared_with_epoch() -> None:
+    assert identity.split_effort("claude-opus-4-20250514_32K") == ("claude-opus-4-20250514", "32K")
+    assert identity.split_effort("DeepSeek-V3.1_thinking") == ("DeepSeek-V3.1", "thinking")
+    assert identity.split_effort("gpt-4o") == ("gpt-4o", "")

@@ -29,7 +29,6 @@ Benchmark rows (documented choices):
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,16 +56,18 @@ from app.importers.sources.epoch_specs import (
     FileSpec,
     Scale,
 )
+from app.services.identity import split_effort
 
 SOURCE = "epoch"
 
-EFFORT = re.compile(r"_(x?high|medium|low|minimal|none|unknown|max|thinking|\d+[kK])$")
 MODEL_COLUMN = "Model version"
 
 
 def parse(path: Path) -> ParsedSource:
     out = ParsedSource(source=SOURCE)
     if path.is_dir():
+        if not any(path.glob("*.csv")) and (path / "benchmark_data").is_dir():
+            path = path / "benchmark_data"  # the export's top folder
         files = sorted(path.glob("*.csv"))
         if not files:
             raise UnreadableSource(str(path), "no CSV files in this directory")
@@ -75,14 +76,6 @@ def parse(path: Path) -> ParsedSource:
     else:
         _parse_file(path, out, single=True)
     return out
-
-
-def split_effort(model_version: str) -> tuple[str, str]:
-    """`claude-opus-4-20250514_32K` -> (`claude-opus-4-20250514`, `32K`)."""
-    found = EFFORT.search(model_version)
-    if found is None:
-        return model_version, ""
-    return model_version[: found.start()], found.group(1)
 
 
 def _parse_file(file: Path, out: ParsedSource, *, single: bool) -> None:

@@ -12,7 +12,9 @@ MATH only at level 5), so its six tasks are benchmarks of their own, not the ven
 baseline and so is not a 0-100 rescaling of the score. scored_at is `metadata_submission_date`.
 Kind THIRD_PARTY. One model record per repo: organization = the repo owner, open weights,
 parameter count from `metadata_params_billions` (-1 and 0 mean unknown), `hf_repo` =
-`model_name`. A `model_name` without an owner (legacy `gpt2`) is a problem: no organization.
+`model_name`. A legacy root-level repo without an owner (`gpt2`, now served as
+`openai-community/gpt2`) is kept: its organization is the maker its name shows
+(`identity.guess_organization`, "huggingface" when none) and it has no `hf_repo`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from app.importers.records import (
     ScoreRecord,
     UnreadableSource,
 )
+from app.services import identity
 
 SOURCE = "open-llm-leaderboard"
 FILE_NAME = "huggingface_v2.csv"
@@ -85,8 +88,8 @@ def parse(path: Path) -> ParsedSource:
 
 def _identity(row: t.Row) -> tuple[str, str]:
     repo = row.text("model_name")
-    owner, _, name = repo.partition("/")
-    if not owner or not name or "/" in name:
+    owner, slash, name = repo.partition("/")
+    if not owner or (slash and not name) or "/" in name or " " in repo:
         raise t.BadCell(f"model_name {repo!r} is not a Hugging Face repo id (owner/name)")
     precision = row.text("model_precision")
     if not precision:
@@ -96,8 +99,7 @@ def _identity(row: t.Row) -> tuple[str, str]:
 
 def _scores(row: t.Row, repo: str, precision: str) -> list[ScoreRecord]:
     submitted = t.day(row, "metadata_submission_date")
-    owner, name = repo.split("/", 1)
-    ref = ModelRef(SOURCE, repo, name=name, organization=owner, hf_repo=repo)
+    ref = _ref(repo)
     records = []
     for task, (slug, _, _) in TASKS.items():
         column = f"evaluations_{task}_value"
@@ -123,13 +125,13 @@ def _scores(row: t.Row, repo: str, precision: str) -> list[ScoreRecord]:
 
 
 def _model(row: t.Row, repo: str) -> ModelRecord:
-    owner, name = repo.split("/", 1)
+    ref = _ref(repo)
     billions = t.number(row, "metadata_params_billions")  # -1 or 0 on ten rows: unknown
     uploaded = t.day(row, "metadata_upload_date")
     return ModelRecord(
-        ref=ModelRef(SOURCE, repo, name=name, organization=owner, hf_repo=repo),
-        organization_slug=t.slug(owner),
-        name=name,
+        ref=ref,
+        organization_slug=t.slug(ref.organization or ""),
+        name=ref.name or repo,
         open_weight=True,
         param_count=round(billions * 1e9) if billions and billions > 0 else None,
         release_date=uploaded.date() if uploaded else None,
@@ -138,3 +140,11 @@ def _model(row: t.Row, repo: str) -> ModelRecord:
         source_weights=f"https://huggingface.co/{repo}",
         location=row.location,
     )
+
+
+def _ref(repo: str) -> ModelRef:
+    owner, slash, name = repo.partition("/")
+    if not slash:  # a legacy root-level repo: `gpt2`
+        maker = identity.guess_organization(identity.normalize_id(repo), "huggingface")
+        return ModelRef(SOURCE, repo, name=repo, organization=maker)
+    return ModelRef(SOURCE, repo, name=name, organization=owner, hf_repo=repo)
