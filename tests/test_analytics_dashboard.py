@@ -284,3 +284,41 @@ async def test_blended_price_on_pricing(client):
             blended_price(p["inputPricePerM"], p["outputPricePerM"])
         )
         assert p["b1"] == pytest.approx((p["inputPricePerM"] + p["outputPricePerM"]) / 2)
+
+
+async def test_leaderboard_ranks_one_source_or_kind_when_asked(write_client, tokens):
+    """By default a model's best score from any source ranks it; `source`/`kind` narrow that."""
+    from tests.test_catalog_mutations import RECORD
+
+    writer = Tokens.header(tokens.acme_writer)
+    for slug in ("rocket", "comet"):
+        await create_model(write_client, tokens.acme_writer, slug)
+    planted = [  # (model, source, kind, score on mmlu's 0-100 scale)
+        ("rocket", "alpha", "SELF_REPORTED", 90.0),
+        ("rocket", "beta", "SELF_REPORTED", 60.0),
+        ("comet", "alpha", "SELF_REPORTED", 70.0),
+        ("comet", "beta", "THIRD_PARTY", 80.0),
+    ]
+    rows = [
+        {
+            "org": "acme",
+            "name": m,
+            "benchmark": "mmlu",
+            "score": s,
+            "maxScore": 100.0,
+            "source": src,
+            "kind": kind,
+        }
+        for m, src, kind, s in planted
+    ]
+    await must(write_client, RECORD, {"input": rows}, writer)
+
+    async def ranking(**narrow):
+        nodes = await board(write_client, "mmlu", {"organization": "acme", **narrow})
+        return [(n["model"]["canonicalName"], n["normalizedScore"], n["rank"]) for n in nodes]
+
+    assert await ranking() == [("acme/rocket", 90.0, 1), ("acme/comet", 80.0, 2)]
+    assert await ranking(source="beta") == [("acme/comet", 80.0, 1), ("acme/rocket", 60.0, 2)]
+    assert await ranking(source="alpha") == [("acme/rocket", 90.0, 1), ("acme/comet", 70.0, 2)]
+    assert await ranking(kind="THIRD_PARTY") == [("acme/comet", 80.0, 1)]
+    assert await ranking(source="nobody") == []

@@ -181,6 +181,18 @@ class LeaderboardFilter:
         description="Input tokens per output token for `maxBlendedPricePerM`; default 3 "
         "(in `frontier`, the frontier's own ratio).",
     )
+    source: str | None = strawberry.field(
+        default=None,
+        description="Rank only scores from this source (e.g. `llm-stats`, `epoch`); by default "
+        "a model's best score from any source ranks it.",
+    )
+    kind: ScoreKind | None = strawberry.field(
+        default=None, description="Rank only scores of this kind (e.g. THIRD_PARTY)."
+    )
+
+    def score_query(self) -> ScoreQuery:
+        """Which scores take part in the ranking."""
+        return ScoreQuery(source=self.source, kind=self.kind.value if self.kind else None)
 
     def to_query(self) -> ModelQuery:
         self._check()

@@ -158,13 +158,14 @@ async def benchmarks_by_slugs(
 async def upsert_scores(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[BenchmarkScoreRow]:
-    """Insert or update scores keyed by (model, benchmark, version, source URL)."""
+    """Insert or update scores keyed by (model, benchmark, version, source, source URL); an
+    importer's row differs by its `variant` too, which scores written here leave empty."""
     keys = [(r["model_id"], r["benchmark_id"]) for r in rows]
     stmt = select(BenchmarkScoreRow).where(
         tuple_(BenchmarkScoreRow.model_id, BenchmarkScoreRow.benchmark_id).in_(keys)
     )
     existing = {
-        (s.model_id, s.benchmark_id, s.version_id, s.source_url): s
+        (s.model_id, s.benchmark_id, s.version_id, s.source, s.source_url, s.variant): s
         for s in (await session.scalars(stmt)).all()
     }
     result = []
@@ -174,7 +175,9 @@ async def upsert_scores(
             values["model_id"],
             values["benchmark_id"],
             values["version_id"],
+            values["source"],
             values["source_url"],
+            values.get("variant", ""),
         )
         row = existing.get(key)
         if row is None:

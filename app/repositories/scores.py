@@ -190,7 +190,9 @@ def _leaderboard_subquery(
     benchmark: BenchmarkRow,
     f: ModelFilter,
     cap: pricing_repo.PriceCap | None = None,
+    scores: ScoreFilter | None = None,
 ) -> Any:
+    """The ranked board; `scores` narrows which scores take part (a source, a kind)."""
     value = leaderboard_value(benchmark)
     best = func.row_number().over(
         partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
@@ -203,6 +205,8 @@ def _leaderboard_subquery(
     )
     if cap is not None:
         candidates = candidates.where(pricing_repo.priced_at_most(cap))
+    if scores is not None:
+        candidates = _filtered(candidates, scores)
     best_rows = candidates.subquery()
     ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
     rank = func.rank().over(order_by=ranked.c.lb_value.desc())
@@ -216,11 +220,12 @@ async def leaderboard(
     f: ModelFilter,
     pg: keyset.Page,
     cap: pricing_repo.PriceCap | None = None,
+    scores: ScoreFilter | None = None,
 ) -> keyset.PageResult:
     """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
 
     Rows are the best score with its benchmark columns and `_rank`."""
-    board = _leaderboard_subquery(viewer, benchmark, f, cap)
+    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
     keys = leaderboard_keys(board)
     score = aliased(BenchmarkScoreRow, board)
     stmt = select(
@@ -239,8 +244,9 @@ async def leaderboard_count(
     benchmark: BenchmarkRow,
     f: ModelFilter,
     cap: pricing_repo.PriceCap | None = None,
+    scores: ScoreFilter | None = None,
 ) -> int:
-    board = _leaderboard_subquery(viewer, benchmark, f, cap)
+    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
     return int((await session.scalar(select(func.count()).select_from(board))) or 0)
 
 
@@ -250,10 +256,11 @@ async def best_per_model(
     benchmark: BenchmarkRow,
     f: ModelFilter,
     cap: pricing_repo.PriceCap | None = None,
+    scores: ScoreFilter | None = None,
 ) -> list[Any]:
     """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged), with
     the ranking value as `lb_value`."""
-    board = _leaderboard_subquery(viewer, benchmark, f, cap)
+    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
     score = aliased(BenchmarkScoreRow, board)
     stmt = select(
         score,

@@ -83,8 +83,8 @@ def check_scores(check: Checker, rows: list[ScoreInput]) -> None:
             check.semver((*loc, "version"), row.version)
         check.url((*loc, "sourceUrl"), row.source_url)
         check.text((*loc, "source"), row.source, max_len=100)
-    keys = [(r.org, r.name, r.benchmark, r.version, r.source_url) for r in rows]
-    check.unique(("input",), keys, "score (model, benchmark, version, sourceUrl)")
+    keys = [(r.org, r.name, r.benchmark, r.version, r.source, r.source_url) for r in rows]
+    check.unique(("input",), keys, "score (model, benchmark, version, source, sourceUrl)")
 
 
 async def score_values(

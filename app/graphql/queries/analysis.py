@@ -79,9 +79,12 @@ class AnalysisQuery:
             raise NotFound(f"Benchmark '{benchmark}' not found")
         query = filter.to_query() if filter else models_repo.ModelFilter()
         cap = filter.price_cap() if filter else None
+        scores = filter.score_query() if filter else None
         page = page_args(scores_repo.LEADERBOARD_CURSOR, first, after, last, before)
         async with ctx.read() as session:
-            result = await scores_repo.leaderboard(session, ctx.viewer, bench, query, page, cap)
+            result = await scores_repo.leaderboard(
+                session, ctx.viewer, bench, query, page, cap, scores
+            )
 
         def convert(row: Any) -> LeaderboardEntry:
             score = BenchmarkScore.from_row(row)
@@ -91,6 +94,8 @@ class AnalysisQuery:
 
         async def count() -> int:
             async with ctx.read() as session:
-                return await scores_repo.leaderboard_count(session, ctx.viewer, bench, query, cap)
+                return await scores_repo.leaderboard_count(
+                    session, ctx.viewer, bench, query, cap, scores
+                )
 
         return build_connection(result, convert, count)

@@ -130,11 +130,12 @@ class AnalyticsQuery:
         check_ratio(input_output_ratio)
         query = filter.to_query() if filter else models_repo.ModelFilter()
         cap = filter.price_cap(input_output_ratio) if filter else None
+        scores = filter.score_query() if filter else None
         page = page_args(FRONTIER_KEYS, first, after, last, before)
         bench = await _benchmark(info, benchmark)
         ctx = context.get(info)
         async with ctx.read() as session:
-            best = await scores_repo.best_per_model(session, ctx.viewer, bench, query, cap)
+            best = await scores_repo.best_per_model(session, ctx.viewer, bench, query, cap, scores)
             prices = await pricing_repo.by_model(
                 session, ctx.viewer, [row[0].model_id for row in best], None
             )
