@@ -79,6 +79,20 @@ class InternalError(CatalogError):
     code = 500
 
 
+class BadGateway(CatalogError):
+    """The database (the service's upstream) could not be reached or refused the connection."""
+
+    type = "bad_gateway"
+    code = 502
+
+
+class GatewayTimeout(CatalogError):
+    """The database did not answer in time (pool or statement timeout)."""
+
+    type = "gateway_timeout"
+    code = 504
+
+
 def validation_error(
     loc: tuple[str | int, ...], msg: str, kind: str = "value_error"
 ) -> ValidationFailed:

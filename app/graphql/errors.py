@@ -12,6 +12,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from app.db.failures import upstream_error
 from app.errors import CatalogError, InternalError, InvalidRequest
 
 logger = logging.getLogger("app.graphql")
@@ -25,7 +26,7 @@ def classify(error: GraphQLError) -> CatalogError:
         return original
     if original is None or isinstance(original, GraphQLError):
         return InvalidRequest(error.message)
-    return InternalError(INTERNAL_DETAIL)
+    return upstream_error(original) or InternalError(INTERNAL_DETAIL)
 
 
 def envelope(error: CatalogError, request_id: str) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
 
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
     for error in errors:
-        if classify(error).type == "internal_error":
+        if classify(error).code >= 500:
             logger.error(
                 "internal error (request %s) at %s",
                 request_id,

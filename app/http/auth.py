@@ -6,16 +6,21 @@ the envelope as the body, before any GraphQL runs. Every request gets a request 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth import ANONYMOUS, Viewer
+from app.db.failures import upstream_error
 from app.errors import AuthenticationError
 from app.graphql.view import request_id_of
 from app.http.responses import error_response
 from app.repositories import tokens as tokens_repo
 from app.services import tokens
+
+logger = logging.getLogger("app.http")
 
 
 class AuthMiddleware:
@@ -34,6 +39,13 @@ class AuthMiddleware:
             request.state.viewer = await self._viewer(request.headers.get("authorization"))
         except AuthenticationError as error:
             await error_response(error, request_id)(scope, receive, send)
+            return
+        except Exception as unexpected:
+            failure = upstream_error(unexpected)
+            if failure is None:
+                raise
+            logger.error("token lookup failed (request %s)", request_id, exc_info=unexpected)
+            await error_response(failure, request_id)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from app.db.failures import upstream_error
 from app.errors import CatalogError, InternalError, InvalidRequest, NotFound
 from app.graphql.errors import INTERNAL_DETAIL, classify
 from app.graphql.pagination import MAX_PAGE_SIZE
@@ -262,9 +263,10 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             body = await handler(request)
         except CatalogError as error:
             response = error_response(error, request_id)
-        except Exception:
+        except Exception as unexpected:
             logger.exception("internal error (request %s) at %s", request_id, request.url.path)
-            response = error_response(InternalError(INTERNAL_DETAIL), request_id)
+            failure = upstream_error(unexpected) or InternalError(INTERNAL_DETAIL)
+            response = error_response(failure, request_id)
         else:
             response = JSONResponse(body, headers={"X-Request-ID": request_id})
         response.headers["X-API-Version"] = CURRENT_API_VERSION
