@@ -69,6 +69,9 @@ REPACKAGERS = frozenset(
         "nomic-ai",
         "tensorblock",
         "devquasar",
+        "lonestriker",
+        "leafspark",
+        "angelslim",
     }
 )
 
@@ -169,6 +172,8 @@ def slugify(text: str) -> str:
 _VENDOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ("claude", "anthropic"),
     ("gpt-oss", "openai"),
+    ("gpt-j", "eleutherai"),
+    ("gpt-neo", "eleutherai"),
     ("gpt", "openai"),
     ("chatgpt", "openai"),
     ("o1", "openai"),
@@ -222,7 +227,24 @@ ORGANIZATION_SYNONYMS: Mapping[str, str] = {
     "deepseek-ai": "deepseek",
     "microsoft-research": "microsoft",
     "amazon-bedrock": "amazon",
+    # Hugging Face accounts of makers (Open LLM Leaderboard owners) and other sources' names
+    "facebook": "meta",
+    "meta-ai": "meta",
+    "openai-community": "openai",
+    "cohereforai": "cohere",
+    "coherelabs": "cohere",
+    "01-ai": "01.ai",
+    "tiiuae": "technology-innovation-institute",
+    "stabilityai": "stability-ai",
+    "lmsys": "large-model-systems-organization",
+    "upstage-ai": "upstage",
+    "primeintellect": "prime-intellect",
+    "huggingfaceh4": "huggingface",
+    "huggingfacetb": "huggingface",
+    "wizardlmteam": "microsoft",
 }
+# Fallback organizations that say the maker is unknown (Epoch rows without one).
+UNKNOWN_MAKERS = frozenset({"epoch", "unknown"})
 
 
 def canonical_organization(slug: str) -> str:
@@ -274,8 +296,11 @@ SELLER_FILED = frozenset({"litellm"})
 def attested_organization(model_source: str, organization: str, slug: str) -> str | None:
     """A model's organization as evidence of its maker, for `owner_filter`: None where the
     source that created the model filed it under a seller (`SELLER_FILED`) and its name does
-    not reveal that organization as the maker (the maker is then unknown)."""
+    not reveal that organization as the maker, or the organization is a placeholder
+    (`UNKNOWN_MAKERS`): the maker is then unknown."""
     org = canonical_organization(organization)
+    if org in UNKNOWN_MAKERS:
+        return None
     if model_source in SELLER_FILED and _maker(normalize_id(slug)) != org:
         return None
     return org
