@@ -247,7 +247,7 @@ class Writer:
         index = identity.IdentityIndex(load_aliases())
         for row in rows.values():
             org_slug = org_slugs.get(row.organization_id)
-            org = org_slug and identity.attested_organization(row.source, org_slug, row.slug)
+            org = org_slug and identity.attested_organization(row.source or "", org_slug, row.slug)
             index.add_model(row.id, row.slug, identity.hf_repo_from_url(row.source_weights), org)
             self.model_names[row.id] = f"{org_slugs.get(row.organization_id, '?')}/{row.slug}"
         self.existing_external: set[tuple[str, str]] = set()
