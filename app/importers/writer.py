@@ -246,7 +246,9 @@ class Writer:
         org_slugs = {row.id: slug for (slug,), row in self.orgs.items()}
         index = identity.IdentityIndex(load_aliases())
         for row in rows.values():
-            index.add_model(row.id, row.slug, identity.hf_repo_from_url(row.source_weights))
+            org_slug = org_slugs.get(row.organization_id)
+            org = org_slug and identity.attested_organization(row.source or "", org_slug, row.slug)
+            index.add_model(row.id, row.slug, identity.hf_repo_from_url(row.source_weights), org)
             self.model_names[row.id] = f"{org_slugs.get(row.organization_id, '?')}/{row.slug}"
         self.existing_external: set[tuple[str, str]] = set()
         for ext in (await self.s.scalars(select(ModelExternalIdRow))).all():
@@ -273,7 +275,13 @@ class Writer:
                 model_id = next_provisional
                 next_provisional -= 1
                 self.model_names[model_id] = "(new)"
-                index.add_model(model_id, identity.normalize_id(rec.ref.external_id))
+                index.add_model(
+                    model_id,
+                    identity.normalize_id(rec.ref.external_id),
+                    organization=identity.attested_organization(
+                        self.parsed.source, rec.organization_slug, rec.ref.external_id
+                    ),
+                )
             index.add_external_id(model_id, rec.ref.source, rec.ref.external_id, rec.ref.hf_repo)
             self.resolved.model_ids[key] = model_id
             grouped[model_id].append(rec)

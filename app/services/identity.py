@@ -14,6 +14,26 @@ A tier that finds two or more models is ambiguous: it is reported, never guessed
 that give each model one id (all but `MANY_IDS_PER_MODEL`), tiers 3 and 4 skip models that
 already hold another id of the same source: there, distinct ids are distinct models (two
 llm-stats models share a weights repo: DeepSeek-R1 and R1-Zero).
+
+Owners (`reference_owner`, `owner_filter`). A repo name alone does not say whose model it is:
+`jebish7/Llama-3.1-8B-Instruct` (a fine-tune or re-upload) is not Meta's
+`meta-llama/Llama-3.1-8B-Instruct`. So the name-based tiers (2 and 4) look at organizations:
+
+- a reference that carries an owner (the Open LLM Leaderboard's HF repo `owner/name`,
+  OpenRouter's vendor prefix `meta-llama/...`, a gallery entry's HF repo) joins only a model of
+  the same maker after `canonical_organization` (`meta-llama` -> `meta`, `mistralai` ->
+  `mistral`, `Qwen` -> `qwen`); nothing else matches, so another owner's repo becomes a model of
+  its own under that owner's organization;
+- in the galleries (LocalAI, GPT4All) a quantized re-upload of the same weights is the same
+  model: their HF repo is the documented base repo when the entry links it, and a repo of a
+  known re-packager (`REPACKAGERS`: `bartowski`, `TheBloke`, `unsloth`, `mradermacher`, ...)
+  gives no owner, so the entry is matched by its name as an owner-less reference;
+- an owner-less reference (Epoch, LMArena, LiteLLM's provider paths, re-packaged gallery
+  entries) whose tier finds models of several organizations keeps those of the maker its name
+  reveals (`llama-...` -> `meta`), when there are any: a bare name is its maker's model, and
+  re-uploads under other owners answer only to their own `owner/name` id.
+
+Tier 1 (the id itself) and tier 3 (the exact HF repo: same repo, same model) ignore owners.
 """
 
 from __future__ import annotations
@@ -26,6 +46,34 @@ from dataclasses import dataclass
 # Sources that list one model under many ids (one per provider, region or quantized file).
 # Epoch names one model per provider it ran through (`gpt-oss-120b`, `chutes/gpt-oss-120b`).
 MANY_IDS_PER_MODEL = frozenset({"litellm", "localai", "gpt4all", "epoch"})
+
+# Sources whose ids or HF repos name the model's owner (see `reference_owner`).
+OWNER_SOURCES = frozenset({"open-llm-leaderboard", "openrouter", "localai", "gpt4all"})
+GALLERIES = frozenset({"localai", "gpt4all"})
+# Hugging Face accounts that re-publish other makers' weights (quantized GGUF files): in a
+# gallery their repo says nothing about whose model it is. Lowercase.
+REPACKAGERS = frozenset(
+    {
+        "bartowski",
+        "thebloke",
+        "unsloth",
+        "mradermacher",
+        "quantfactory",
+        "maziyarpanahi",
+        "lmstudio-community",
+        "second-state",
+        "ggml-org",
+        "ggerganov",
+        "mudler",
+        "gpt4all-community",
+        "nomic-ai",
+        "tensorblock",
+        "devquasar",
+        "lonestriker",
+        "leafspark",
+        "angelslim",
+    }
+)
 
 # Cloud region prefixes (Bedrock "us.anthropic...", "eu.", "apac.", "global.").
 _REGION = re.compile(r"^(?:us|eu|apac|ap|global|jp|au|ca|us-gov)\.")
@@ -124,6 +172,8 @@ def slugify(text: str) -> str:
 _VENDOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ("claude", "anthropic"),
     ("gpt-oss", "openai"),
+    ("gpt-j", "eleutherai"),
+    ("gpt-neo", "eleutherai"),
     ("gpt", "openai"),
     ("chatgpt", "openai"),
     ("o1", "openai"),
@@ -134,7 +184,8 @@ _VENDOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ("babbage", "openai"),
     ("gemini", "google"),
     ("gemma", "google"),
-    ("palm", "google"),
+    ("palm-", "google"),  # not Writer's `palmyra`
+    ("palm2", "google"),
     ("chat-bison", "google"),
     ("text-bison", "google"),
     ("llama", "meta"),
@@ -176,7 +227,24 @@ ORGANIZATION_SYNONYMS: Mapping[str, str] = {
     "deepseek-ai": "deepseek",
     "microsoft-research": "microsoft",
     "amazon-bedrock": "amazon",
+    # Hugging Face accounts of makers (Open LLM Leaderboard owners) and other sources' names
+    "facebook": "meta",
+    "meta-ai": "meta",
+    "openai-community": "openai",
+    "cohereforai": "cohere",
+    "coherelabs": "cohere",
+    "01-ai": "01.ai",
+    "tiiuae": "technology-innovation-institute",
+    "stabilityai": "stability-ai",
+    "lmsys": "large-model-systems-organization",
+    "upstage-ai": "upstage",
+    "primeintellect": "prime-intellect",
+    "huggingfaceh4": "huggingface",
+    "huggingfacetb": "huggingface",
+    "wizardlmteam": "microsoft",
 }
+# Fallback organizations that say the maker is unknown (Epoch rows without one).
+UNKNOWN_MAKERS = frozenset({"epoch", "unknown"})
 
 
 def canonical_organization(slug: str) -> str:
@@ -197,6 +265,63 @@ def _maker(normalized: str) -> str | None:
 def guess_organization(normalized: str, fallback: str) -> str:
     """The maker of a model from its normalized id, else `fallback` (e.g. the seller)."""
     return _maker(normalized) or canonical_organization(fallback)
+
+
+def reference_owner(source: str, external_id: str, hf_repo: str | None) -> str | None:
+    """The organization (canonical) a reference says owns the model, None when it names none.
+
+    Open LLM Leaderboard: the HF repo's owner. OpenRouter: the id's vendor prefix
+    (`meta-llama/llama-3.1-8b-instruct` -> `meta`; `openrouter/auto` names none). Galleries:
+    the owner of the entry's HF repo unless a re-packager (`REPACKAGERS`). Other sources'
+    prefixes are providers or paths (`together_ai/meta-llama/...`), not owners: None."""
+    if source not in OWNER_SOURCES:
+        return None
+    if source == "openrouter":
+        vendor, slash, _ = external_id.lstrip("~").partition("/")
+        return canonical_organization(vendor) if slash and vendor != "openrouter" else None
+    repo = normalize_hf_repo(hf_repo)
+    if repo is None:
+        return None
+    owner = repo.split("/", 1)[0]
+    if source in GALLERIES and owner in REPACKAGERS:
+        return None
+    return canonical_organization(owner)
+
+
+# Sources that file a model under its seller when its name reveals no maker (LiteLLM's
+# `litellm_provider`: `bedrock_converse/minimax-m2` is filed under bedrock_converse).
+SELLER_FILED = frozenset({"litellm"})
+
+
+def attested_organization(model_source: str, organization: str, slug: str) -> str | None:
+    """A model's organization as evidence of its maker, for `owner_filter`: None where the
+    source that created the model filed it under a seller (`SELLER_FILED`) and its name does
+    not reveal that organization as the maker, or the organization is a placeholder
+    (`UNKNOWN_MAKERS`): the maker is then unknown."""
+    org = canonical_organization(organization)
+    if org in UNKNOWN_MAKERS:
+        return None
+    if model_source in SELLER_FILED and _maker(normalize_id(slug)) != org:
+        return None
+    return org
+
+
+def owner_filter(
+    candidates: Mapping[int, str | None], normalized: str, owner: str | None
+) -> set[int]:
+    """The candidates (model id -> canonical organization) a name-based tier may join.
+
+    With an owner: the owner's models and models whose maker is unknown (None: filed under a
+    seller, see `attested_organization`). Without: all, except that models of several
+    organizations narrow to those of the maker the name reveals, when there are any."""
+    if owner is not None:
+        return {c for c, org in candidates.items() if org is None or org == owner}
+    if len(set(candidates.values())) > 1:
+        maker = _maker(normalized)
+        makers = {c for c, org in candidates.items() if maker is not None and org == maker}
+        if makers:
+            return makers
+    return set(candidates)
 
 
 # Vendor words that may lead a model id (longest first): makers and their other spellings.
@@ -243,9 +368,18 @@ class IdentityIndex:
         self.by_normalized: dict[str, set[int]] = defaultdict(set)
         self.by_hf_repo: dict[str, set[int]] = defaultdict(set)
         self.sources: dict[int, set[str]] = defaultdict(set)
+        self.organizations: dict[int, str] = {}  # model id -> canonical organization
         self.aliases: Mapping[str, frozenset[str]] = aliases or {}
 
-    def add_model(self, model_id: int, slug: str, hf_repo: str | None = None) -> None:
+    def add_model(
+        self,
+        model_id: int,
+        slug: str,
+        hf_repo: str | None = None,
+        organization: str | None = None,
+    ) -> None:
+        if organization is not None:
+            self.organizations[model_id] = canonical_organization(organization)
         self.by_normalized[normalize_id(slug)].add(model_id)
         repo = normalize_hf_repo(hf_repo)
         if repo:
@@ -268,6 +402,8 @@ class IdentityIndex:
                 self.exact[key] = new
         if old in self.sources:
             self.sources[new] |= self.sources.pop(old)
+        if old in self.organizations:
+            self.organizations[new] = self.organizations.pop(old)
         for table in (self.by_normalized, self.by_hf_repo):
             for ids in table.values():
                 if old in ids:
@@ -275,11 +411,14 @@ class IdentityIndex:
                     ids.add(new)
 
     def match(self, source: str, external_id: str, hf_repo: str | None = None) -> Match:
+        """The model a reference names (see the module docstring for the tiers and owners)."""
         known = self.exact.get((source, external_id))
         if known is not None:
             return Match(known, 1, (known,))
         normalized = normalize_id(external_id)
-        found = _decide(self.by_normalized.get(normalized, set()), 2)
+        owner = reference_owner(source, external_id, hf_repo)
+        by_name = self.by_normalized.get(normalized, set())
+        found = _decide(self._owned(by_name, normalized, owner), 2)
         if found is not None:
             return found
         repo = normalize_hf_repo(hf_repo)
@@ -290,7 +429,13 @@ class IdentityIndex:
         via_alias: set[int] = set()
         for other in self.aliases.get(normalized, frozenset()):
             via_alias |= self.by_normalized.get(other, set())
+        via_alias = self._owned(via_alias, normalized, owner)
         return _decide(self._other_sources(via_alias, source), 4) or NO_MATCH
+
+    def _owned(self, candidates: set[int], normalized: str, owner: str | None) -> set[int]:
+        if not candidates:
+            return candidates
+        return owner_filter({c: self.organizations.get(c) for c in candidates}, normalized, owner)
 
     def _other_sources(self, candidates: set[int], source: str) -> set[int]:
         if source in MANY_IDS_PER_MODEL:

@@ -124,7 +124,7 @@ def test_tiers_3_and_4_skip_models_holding_another_id_of_the_same_source() -> No
 
 def test_provisional_ids_are_replaced() -> None:
     index = IdentityIndex()
-    index.add_model(-1, "new-model")
+    index.add_model(-1, "new-model", organization="x")
     index.add_external_id(-1, "litellm", "vendor/new-model")
     index.replace_model_id(-1, 42)
     assert index.match("litellm", "vendor/new-model").model_id == 42
@@ -140,3 +140,138 @@ def test_split_effort_is_shared_with_epoch() -> None:
     assert identity.split_effort("claude-opus-4-20250514_32K") == ("claude-opus-4-20250514", "32K")
     assert identity.split_effort("DeepSeek-V3.1_thinking") == ("DeepSeek-V3.1", "thinking")
     assert identity.split_effort("gpt-4o") == ("gpt-4o", "")
+
+
+def _meta_index() -> IdentityIndex:
+    """Meta's model (llm-stats) and Qwen's, as the writer indexes them (with organizations)."""
+    index = IdentityIndex(load_aliases())
+    index.add_model(1, "llama-3.1-8b-instruct", organization="meta")
+    index.add_external_id(1, "llm-stats", "llama-3.1-8b-instruct")
+    index.add_model(2, "qwen2-72b-instruct", organization="qwen")
+    index.add_external_id(2, "llm-stats", "qwen2-72b-instruct")
+    return index
+
+
+@pytest.mark.parametrize(
+    ("source", "external_id", "hf_repo", "owner"),
+    [
+        (
+            "open-llm-leaderboard",
+            "jebish7/Llama-3.1-8B-Instruct",
+            "jebish7/Llama-3.1-8B-Instruct",
+            "jebish7",
+        ),
+        (
+            "open-llm-leaderboard",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "meta",
+        ),
+        ("open-llm-leaderboard", "Qwen/Qwen2-72B-Instruct", "Qwen/Qwen2-72B-Instruct", "qwen"),
+        ("open-llm-leaderboard", "gpt2", None, None),  # legacy root-level repo
+        ("openrouter", "meta-llama/llama-3.1-8b-instruct", None, "meta"),
+        ("openrouter", "mistralai/mistral-small", "mistralai/Mistral-Small", "mistral"),
+        ("openrouter", "x-ai/grok-4", None, "xai"),
+        ("openrouter", "openrouter/auto", None, None),  # the router itself names no maker
+        ("localai", "llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct", "meta"),
+        ("localai", "llama-3.1-8b-instruct", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", None),
+        ("localai", "hermes-3-llama-3.1-8b", "NousResearch/Hermes-3-Llama-3.1-8B", "nousresearch"),
+        ("gpt4all", "Meta-Llama-3-8B-Instruct.Q4_0.gguf", "TheBloke/x-GGUF", None),
+        ("gpt4all", "x.gguf", None, None),
+        # other sources' prefixes are providers or paths, not owners
+        ("litellm", "together_ai/meta-llama/Llama-3.1-8B-Instruct", None, None),
+        ("epoch", "chutes/gpt-oss-120b", None, None),
+        ("llm-stats", "llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct", None),
+    ],
+)
+def test_reference_owner(
+    source: str, external_id: str, hf_repo: str | None, owner: str | None
+) -> None:
+    assert identity.reference_owner(source, external_id, hf_repo) == owner
+
+
+def test_another_owners_repo_of_the_same_name_is_not_the_makers_model() -> None:
+    index = _meta_index()
+    for repo in ("jebish7/Llama-3.1-8B-Instruct", "someone/Qwen2-72B-Instruct"):
+        match = index.match("open-llm-leaderboard", repo, hf_repo=repo)
+        assert match.model_id is None and not match.ambiguous, repo
+
+
+def test_the_makers_own_repo_joins_the_makers_model() -> None:
+    index = _meta_index()
+    repo = "meta-llama/Llama-3.1-8B-Instruct"
+    assert index.match("open-llm-leaderboard", repo, hf_repo=repo).model_id == 1
+    qwen = "Qwen/Qwen2-72B-Instruct"
+    assert index.match("open-llm-leaderboard", qwen, hf_repo=qwen).model_id == 2
+    assert index.match("openrouter", "meta-llama/llama-3.1-8b-instruct").model_id == 1
+    assert index.match("openrouter", "qwen/qwen2-72b-instruct").model_id == 2
+
+
+def test_owner_applies_to_the_alias_tier_too() -> None:
+    index = IdentityIndex(load_aliases())
+    index.add_model(1, "claude-haiku-4-5-20251015", organization="anthropic")
+    index.add_external_id(1, "llm-stats", "claude-haiku-4-5-20251015")
+    assert index.match("openrouter", "anthropic/claude-haiku-4-5-20251001").tier == 4
+    assert index.match("openrouter", "anthropic/claude-haiku-4-5-20251001").model_id == 1
+    assert index.match("openrouter", "someone/claude-haiku-4-5-20251001").model_id is None
+
+
+def test_the_exact_hf_repo_tier_ignores_owners() -> None:
+    """Same repo, same model (tier 3), whatever organization the model was filed under."""
+    index = IdentityIndex()
+    index.add_model(1, "some-model", hf_repo="jebish7/Llama-3.1-8B-Instruct", organization="x")
+    match = index.match("openrouter", "y/other-name", hf_repo="jebish7/llama-3.1-8b-instruct")
+    assert (match.model_id, match.tier) == (1, 3)
+
+
+def test_owner_less_name_prefers_the_maker_over_re_uploads() -> None:
+    """Once a fine-tune under another owner exists with the same name, a bare name (Epoch,
+    LMArena, LiteLLM provider paths, re-packaged gallery files) is still the maker's model."""
+    index = _meta_index()
+    repo = "jebish7/Llama-3.1-8B-Instruct"
+    index.add_model(-1, "llama-3.1-8b-instruct", organization="jebish7")
+    index.add_external_id(-1, "open-llm-leaderboard", repo, repo)
+    assert index.match("open-llm-leaderboard", repo, repo).model_id == -1  # tier 1
+    for source, ref, hf in [
+        ("epoch", "Llama-3.1-8B-Instruct", None),
+        ("litellm", "together_ai/meta-llama/Llama-3.1-8B-Instruct", None),
+        ("localai", "llama-3.1-8b-instruct", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF"),
+        ("localai", "meta-llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct"),
+    ]:
+        match = index.match(source, ref, hf)
+        assert (match.model_id, match.tier) == (1, 2), (source, ref)
+
+
+def test_owner_less_name_without_the_makers_model_stays_ambiguous() -> None:
+    index = IdentityIndex()
+    index.add_model(1, "hermes-x", organization="a")
+    index.add_model(2, "hermes-x", organization="b")
+    match = index.match("epoch", "hermes-x")
+    assert match.ambiguous and match.candidates == (1, 2)
+
+
+def test_owner_filter() -> None:
+    candidates = {1: "meta", 2: "jebish7", 3: None}
+    # 3's maker is unknown (filed under a seller): the name decides, as without owners
+    assert identity.owner_filter(candidates, "llama-3-8b", "meta") == {1, 3}
+    assert identity.owner_filter(candidates, "llama-3-8b", "nobody") == {3}
+    assert identity.owner_filter({1: "meta", 2: "jebish7"}, "llama-3-8b", "jebish7") == {2}
+    assert identity.owner_filter(candidates, "llama-3-8b", None) == {1}
+    assert identity.owner_filter({2: "jebish7"}, "llama-3-8b", None) == {2}
+    assert identity.owner_filter(candidates, "hermes-3", None) == {1, 2, 3}
+
+
+def test_attested_organization() -> None:
+    """LiteLLM files a model under its seller unless the name reveals the maker."""
+    assert identity.attested_organization("litellm", "bedrock_converse", "minimax-m2") is None
+    assert identity.attested_organization("litellm", "meta", "llama-3.1-8b-instruct") == "meta"
+    assert identity.attested_organization("llm-stats", "meta-llama", "x") == "meta"
+    assert identity.attested_organization("open-llm-leaderboard", "jebish7", "y") == "jebish7"
+
+
+def test_seller_filed_models_still_join_by_name() -> None:
+    """OpenRouter's `minimax/minimax-m2` joins the model LiteLLM filed under a seller."""
+    index = IdentityIndex()
+    org = identity.attested_organization("litellm", "bedrock_converse", "minimax-m2")
+    index.add_model(1, "minimax-m2", organization=org)
+    assert index.match("openrouter", "minimax/minimax-m2").model_id == 1
