@@ -30,9 +30,15 @@ async def by_model(
     return grouped
 
 
-async def _visible_ids(session: AsyncSession, viewer: Viewer, candidates: Any) -> set[int]:
-    stmt = select(ModelRow.id).where(ModelRow.id.in_(candidates), model_visible(viewer))
-    return set((await session.scalars(stmt)).all())
+async def _visible(session: AsyncSession, viewer: Viewer, candidates: Any) -> dict[int, str]:
+    """The visible candidates with their organization's canonical slug."""
+    stmt = (
+        select(ModelRow.id, OrganizationRow.slug)
+        .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
+        .where(ModelRow.id.in_(candidates), model_visible(viewer))
+    )
+    rows = (await session.execute(stmt)).all()
+    return {model_id: identity.canonical_organization(slug) for model_id, slug in rows}
 
 
 async def resolve(
@@ -45,32 +51,47 @@ async def resolve(
     normalized = identity.normalize_id(text)
     org, _, slug = text.partition("/")
     ext = ModelExternalIdRow
-    tiers: list[Any] = [
-        union(
-            select(ext.model_id).where(ext.external_id == text),
-            select(ModelRow.id)
-            .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
-            .where(OrganizationRow.slug == org, ModelRow.slug == slug),
+    # (statement, name-based?): a name tier that finds models of several organizations keeps
+    # those of the maker the name reveals, as the importers do (identity.owner_filter).
+    tiers: list[tuple[Any, bool]] = [
+        (
+            union(
+                select(ext.model_id).where(ext.external_id == text),
+                select(ModelRow.id)
+                .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
+                .where(OrganizationRow.slug == org, ModelRow.slug == slug),
+            ),
+            False,
         ),
-        union(
-            select(ext.model_id).where(ext.normalized == normalized),
-            select(ModelRow.id).where(func.lower(ModelRow.slug) == normalized),
+        (
+            union(
+                select(ext.model_id).where(ext.normalized == normalized),
+                select(ModelRow.id).where(func.lower(ModelRow.slug) == normalized),
+            ),
+            True,
         ),
     ]
     repo = identity.normalize_hf_repo(text)
     if repo:
         urls = [f"https://huggingface.co/{repo}", f"https://huggingface.co/{repo}/"]
-        tiers.append(select(ModelRow.id).where(func.lower(ModelRow.source_weights).in_(urls)))
+        tiers.append(
+            (select(ModelRow.id).where(func.lower(ModelRow.source_weights).in_(urls)), False)
+        )
     others = sorted(aliases.get(normalized, frozenset()))
     if others:
         tiers.append(
-            union(
-                select(ext.model_id).where(ext.normalized.in_(others)),
-                select(ModelRow.id).where(func.lower(ModelRow.slug).in_(others)),
+            (
+                union(
+                    select(ext.model_id).where(ext.normalized.in_(others)),
+                    select(ModelRow.id).where(func.lower(ModelRow.slug).in_(others)),
+                ),
+                True,
             )
         )
-    for tier in tiers:
-        found = sorted(await _visible_ids(session, viewer, tier))
+    for tier, by_name in tiers:
+        visible = await _visible(session, viewer, tier)
+        chosen = identity.owner_filter(visible, normalized, None) if by_name else set(visible)
+        found = sorted(chosen)
         if len(found) > 1:
             return None, found
         if found:

@@ -63,17 +63,25 @@ async def test_unknown_private_and_ambiguous_ids(empty_engine):
     assert body["data"]["resolveModel"] is None
     assert body["errors"][0]["extensions"]["type"] == "not_found"
 
-    # Two visible models with one normalized id: reported, never guessed.
+    # Two visible models with one normalized id: the maker the name reveals answers (o1 is
+    # OpenAI's); where the name reveals none, the ambiguity is reported, never guessed.
     async with create_sessionmaker(empty_engine)() as session, session.begin():
-        org = OrganizationRow(slug="mirror", name="Mirror")
-        session.add(org)
+        mirror, copy = (
+            OrganizationRow(slug="mirror", name="Mirror"),
+            OrganizationRow(slug="copycat", name="Copycat"),
+        )
+        session.add_all([mirror, copy])
         await session.flush()
-        session.add(ModelRow(organization_id=org.id, slug="o1-mini", name="o1 mini copy"))
+        session.add(ModelRow(organization_id=mirror.id, slug="o1-mini", name="o1 mini copy"))
+        for org in (mirror, copy):
+            session.add(ModelRow(organization_id=org.id, slug="widget-9b", name="Widget 9B"))
     body = await _resolve(empty_engine, "someprovider/o1-mini")
+    assert body["data"]["resolveModel"]["canonicalName"] == "openai/o1-mini", body
+    body = await _resolve(empty_engine, "someprovider/widget-9b")
     assert body["data"]["resolveModel"] is None
     error = body["errors"][0]["extensions"]
     assert error["type"] == "invalid_request"
-    assert "mirror/o1-mini" in error["detail"] and "openai/o1-mini" in error["detail"]
+    assert "mirror/widget-9b" in error["detail"] and "copycat/widget-9b" in error["detail"]
 
 
 async def test_external_ids_do_not_add_statements_per_model(empty_engine):
