@@ -14,6 +14,15 @@ class BadValue(ValueError):
     """A field of one row has the wrong type or format (the row is skipped and reported)."""
 
 
+def source_file(path: Path, file_name: str) -> Path:
+    """PATH itself, or `file_name` inside it when PATH is the data set's directory."""
+    if path.is_dir():
+        path = path / file_name
+    if not path.is_file():
+        raise UnreadableSource(str(path), "file not found")
+    return path
+
+
 def read_json(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")

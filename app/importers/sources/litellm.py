@@ -34,14 +34,6 @@ NOT_MODELS = frozenset({"sample_spec", "fallback_generalizations", "last_updated
 HF_STYLE_PROVIDERS = frozenset({"huggingface", "together_ai", "deepinfra"})
 
 
-def _file(path: Path) -> Path:
-    if path.is_dir():
-        path = path / FILE_NAME
-    if not path.is_file():
-        raise UnreadableSource(str(path), "file not found")
-    return path
-
-
 def snapshot_moment(data: dict[str, Any], file: Path) -> datetime:
     stamp = data.get("last_updated")
     if isinstance(stamp, str):
@@ -58,7 +50,7 @@ def snapshot_moment(data: dict[str, Any], file: Path) -> datetime:
 
 
 def parse(path: Path) -> ParsedSource:
-    file = _file(path)
+    file = p.source_file(path, FILE_NAME)
     data = p.read_json(file)
     if not isinstance(data, dict):
         raise UnreadableSource(str(file), "expected a JSON object keyed by model name")

@@ -37,14 +37,6 @@ INDICES = {
 AA_URL = "https://artificialanalysis.ai/"
 
 
-def _file(path: Path) -> Path:
-    if path.is_dir():
-        path = path / FILE_NAME
-    if not path.is_file():
-        raise UnreadableSource(str(path), "file not found")
-    return path
-
-
 def _price(pricing: dict[str, Any], key: str) -> float | None:
     value = pricing.get(key)
     if value is None:
@@ -59,7 +51,7 @@ def _price(pricing: dict[str, Any], key: str) -> float | None:
 
 
 def parse(path: Path) -> ParsedSource:
-    file = _file(path)
+    file = p.source_file(path, FILE_NAME)
     data = p.read_json(file)
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise UnreadableSource(str(file), "expected an object with a `data` array")
