@@ -20,15 +20,23 @@ from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
+from app.http.rate_limit import RateLimiter, RateLimitMiddleware, rate_limiter_for
 from app.rest.routes import rest_routes
 from app.settings import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
-    """Build the app. Pass `engine` to share one (tests); otherwise the app owns its engine."""
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    rate_limiter: RateLimiter | None = None,
+) -> Starlette:
+    """Build the app. Pass `engine` to share one (tests); otherwise the app owns its engine.
+    `rate_limiter` replaces the one the settings describe (tests pass one with a fixed clock)."""
     settings = settings or Settings.from_env()
+    owns_limiter = rate_limiter is None
+    limiter = rate_limiter if rate_limiter is not None else rate_limiter_for(settings)
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
@@ -42,6 +50,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
+        if owns_limiter and limiter is not None:
+            await limiter.aclose()
         if owns_engine:
             await engine.dispose()
 
@@ -52,11 +62,17 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *rest_routes(graphql_app),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        # The body limit comes first: an oversized request never reaches authentication.
-        middleware=[Middleware(BodySizeLimit), Middleware(AuthMiddleware, sessions=sessions)],
+        # The body limit comes first: an oversized request never reaches authentication. The
+        # rate limit comes after authentication: it counts per token, else per IP.
+        middleware=[
+            Middleware(BodySizeLimit),
+            Middleware(AuthMiddleware, sessions=sessions),
+            Middleware(RateLimitMiddleware, limiter=limiter),
+        ],
         lifespan=lifespan,
     )
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.settings = settings
+    app.state.rate_limiter = limiter
     return app

@@ -8,12 +8,27 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./catalog.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RATE_LIMIT = 1200  # requests per minute per client
+
+
+def _rate_limit(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_RATE_LIMIT
+    try:
+        limit = int(value)
+    except ValueError:
+        raise ValueError(f"CATALOG_RATE_LIMIT must be a whole number, got {value!r}") from None
+    if limit < 0:
+        raise ValueError(f"CATALOG_RATE_LIMIT must be 0 (off) or more, got {limit}")
+    return limit
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    # Requests per minute per client (token, else IP) on /graphql and the REST routes; 0 = off.
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT
     # Development conveniences (field suggestions in errors, GraphiQL hints).
     debug: bool = False
     seeds_dir: Path = PROJECT_ROOT / "seeds"
@@ -23,6 +38,7 @@ class Settings:
         return cls(
             database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             redis_url=os.environ.get("REDIS_URL") or None,
+            rate_limit_per_minute=_rate_limit(os.environ.get("CATALOG_RATE_LIMIT")),
             debug=os.environ.get("CATALOG_DEBUG", "").lower() in {"1", "true", "yes"},
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
         )
