@@ -352,7 +352,7 @@ def format_table(report: Report) -> str:
         lines.append(
             f"{r.backend:<10} {r.mode:<13} {r.operation:<25} {r.requests:>5} {r.median_ms:>9.2f} "
             f"{r.p95_ms:>8.2f} {r.requests_per_s:>7.1f} {r.statements_per_request:>7.1f} "
-            f"{r.vs_baseline:>7.1f}x {vs_sqlite}"
+            f"{r.vs_baseline:>7.1f}x {vs_sqlite}".rstrip()
         )
     lines.extend(f"({reason}; skipped)" for reason in report.skipped)
     return "\n".join(lines)
