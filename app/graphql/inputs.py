@@ -7,12 +7,14 @@ from datetime import date
 
 import strawberry
 
+from app.db.tables import BenchmarkRow
 from app.errors import FieldError, ValidationFailed
 from app.graphql.scalars import BigInt
 from app.graphql.types.enums import ModelOrderField, OrderDirection, ScoreKind
 from app.repositories.models import ModelFilter as ModelQuery
 from app.repositories.models import ModelOrder as ModelOrderQuery
 from app.repositories.pricing import PriceCap
+from app.repositories.scores import Board
 from app.repositories.scores import ScoreFilter as ScoreQuery
 from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
@@ -190,12 +192,19 @@ class LeaderboardFilter:
         default=None, description="Rank only scores of this kind (e.g. THIRD_PARTY)."
     )
 
-    def score_query(self) -> ScoreQuery:
-        """Which scores take part in the ranking."""
-        return ScoreQuery(source=self.source, kind=self.kind.value if self.kind else None)
+    def board(
+        self, benchmark: BenchmarkRow, default_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO
+    ) -> Board:
+        """What to rank on `benchmark`: which models, at what price, by which scores."""
+        return Board(
+            benchmark=benchmark,
+            models=self.to_query(),
+            cap=self.price_cap(default_ratio),
+            scores=ScoreQuery(source=self.source, kind=self.kind.value if self.kind else None),
+        )
 
     def to_query(self) -> ModelQuery:
-        self._check()
+        self.check()
         return ModelQuery(
             organization=self.organization,
             open_weight=self.open_weight,
@@ -207,13 +216,13 @@ class LeaderboardFilter:
         )
 
     def price_cap(self, default_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO) -> PriceCap | None:
-        self._check()
+        self.check()
         if self.max_blended_price_per_m is None:
             return None
         ratio = default_ratio if self.input_output_ratio is None else self.input_output_ratio
         return PriceCap(max_blended=self.max_blended_price_per_m, ratio=ratio)
 
-    def _check(self) -> None:
+    def check(self) -> None:
         problems = [
             FieldError(("filter", name), "must be a finite number ≥ 0", "value_error.negative")
             for name, value in (

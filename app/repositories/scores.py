@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal_column, or_, select
@@ -185,14 +185,19 @@ def leaderboard_keys(inner: Any) -> list[keyset.SortKey]:
     ]
 
 
-def _leaderboard_subquery(
-    viewer: Viewer,
-    benchmark: BenchmarkRow,
-    f: ModelFilter,
-    cap: pricing_repo.PriceCap | None = None,
-    scores: ScoreFilter | None = None,
-) -> Any:
-    """The ranked board; `scores` narrows which scores take part (a source, a kind)."""
+@dataclass(frozen=True)
+class Board:
+    """What a leaderboard ranks: the models `models` lets through (and `cap` prices low
+    enough) by their best score on `benchmark` among the scores `scores` lets through."""
+
+    benchmark: BenchmarkRow
+    models: ModelFilter = field(default_factory=ModelFilter)
+    cap: pricing_repo.PriceCap | None = None
+    scores: ScoreFilter | None = None
+
+
+def _leaderboard_subquery(viewer: Viewer, board: Board) -> Any:
+    benchmark = board.benchmark
     value = leaderboard_value(benchmark)
     best = func.row_number().over(
         partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
@@ -200,13 +205,13 @@ def _leaderboard_subquery(
     candidates = (
         visible_scores(viewer)
         .where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
-        .where(*filter_conditions(f))
+        .where(*filter_conditions(board.models))
         .add_columns(value.label("lb_value"), best.label("lb_best"))
     )
-    if cap is not None:
-        candidates = candidates.where(pricing_repo.priced_at_most(cap))
-    if scores is not None:
-        candidates = _filtered(candidates, scores)
+    if board.cap is not None:
+        candidates = candidates.where(pricing_repo.priced_at_most(board.cap))
+    if board.scores is not None:
+        candidates = _filtered(candidates, board.scores)
     best_rows = candidates.subquery()
     ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
     rank = func.rank().over(order_by=ranked.c.lb_value.desc())
@@ -214,59 +219,39 @@ def _leaderboard_subquery(
 
 
 async def leaderboard(
-    session: AsyncSession,
-    viewer: Viewer,
-    benchmark: BenchmarkRow,
-    f: ModelFilter,
-    pg: keyset.Page,
-    cap: pricing_repo.PriceCap | None = None,
-    scores: ScoreFilter | None = None,
+    session: AsyncSession, viewer: Viewer, board: Board, pg: keyset.Page
 ) -> keyset.PageResult:
     """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
 
     Rows are the best score with its benchmark columns and `_rank`."""
-    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
-    keys = leaderboard_keys(board)
-    score = aliased(BenchmarkScoreRow, board)
+    ranked = _leaderboard_subquery(viewer, board)
+    keys = leaderboard_keys(ranked)
+    score = aliased(BenchmarkScoreRow, ranked)
     stmt = select(
         score,
-        board.c.benchmark_slug,
-        board.c.benchmark_name,
-        board.c.benchmark_category,
-        board.c.lb_rank,
+        ranked.c.benchmark_slug,
+        ranked.c.benchmark_name,
+        ranked.c.benchmark_category,
+        ranked.c.lb_rank,
     )
     return await keyset.fetch_page(session, stmt, keys, pg)
 
 
-async def leaderboard_count(
-    session: AsyncSession,
-    viewer: Viewer,
-    benchmark: BenchmarkRow,
-    f: ModelFilter,
-    cap: pricing_repo.PriceCap | None = None,
-    scores: ScoreFilter | None = None,
-) -> int:
-    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
-    return int((await session.scalar(select(func.count()).select_from(board))) or 0)
+async def leaderboard_count(session: AsyncSession, viewer: Viewer, board: Board) -> int:
+    ranked = _leaderboard_subquery(viewer, board)
+    return int((await session.scalar(select(func.count()).select_from(ranked))) or 0)
 
 
-async def best_per_model(
-    session: AsyncSession,
-    viewer: Viewer,
-    benchmark: BenchmarkRow,
-    f: ModelFilter,
-    cap: pricing_repo.PriceCap | None = None,
-    scores: ScoreFilter | None = None,
-) -> list[Any]:
+async def best_per_model(session: AsyncSession, viewer: Viewer, board: Board) -> list[Any]:
     """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged), with
     the ranking value as `lb_value`."""
-    board = _leaderboard_subquery(viewer, benchmark, f, cap, scores)
-    score = aliased(BenchmarkScoreRow, board)
+    ranked = _leaderboard_subquery(viewer, board)
+    score = aliased(BenchmarkScoreRow, ranked)
     stmt = select(
         score,
-        board.c.benchmark_slug,
-        board.c.benchmark_name,
-        board.c.benchmark_category,
-        board.c.lb_value,
-    ).order_by(board.c.model_id)
+        ranked.c.benchmark_slug,
+        ranked.c.benchmark_name,
+        ranked.c.benchmark_category,
+        ranked.c.lb_value,
+    ).order_by(ranked.c.model_id)
     return list((await session.execute(stmt)).all())

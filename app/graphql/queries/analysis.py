@@ -15,7 +15,6 @@ from app.graphql.types.comparison import MetricComparison, VersionComparison
 from app.graphql.types.model import Model, check_version_ref
 from app.graphql.types.score import BenchmarkScore, LeaderboardEntry
 from app.graphql.types.version import ModelVersion
-from app.repositories import models as models_repo
 from app.repositories import scores as scores_repo
 from app.repositories import versions as versions_repo
 from app.services.comparison import align_metrics, metric_keys
@@ -77,14 +76,10 @@ class AnalysisQuery:
         bench = await ctx.loaders.benchmark_by_slug.load(benchmark)
         if bench is None:
             raise NotFound(f"Benchmark '{benchmark}' not found")
-        query = filter.to_query() if filter else models_repo.ModelFilter()
-        cap = filter.price_cap() if filter else None
-        scores = filter.score_query() if filter else None
+        board = filter.board(bench) if filter else scores_repo.Board(bench)
         page = page_args(scores_repo.LEADERBOARD_CURSOR, first, after, last, before)
         async with ctx.read() as session:
-            result = await scores_repo.leaderboard(
-                session, ctx.viewer, bench, query, page, cap, scores
-            )
+            result = await scores_repo.leaderboard(session, ctx.viewer, board, page)
 
         def convert(row: Any) -> LeaderboardEntry:
             score = BenchmarkScore.from_row(row)
@@ -94,8 +89,6 @@ class AnalysisQuery:
 
         async def count() -> int:
             async with ctx.read() as session:
-                return await scores_repo.leaderboard_count(
-                    session, ctx.viewer, bench, query, cap, scores
-                )
+                return await scores_repo.leaderboard_count(session, ctx.viewer, board)
 
         return build_connection(result, convert, count)

@@ -29,7 +29,6 @@ from app.graphql.types.provider import ProviderPricing, check_ratio
 from app.graphql.types.score import BenchmarkScore
 from app.repositories import analytics as analytics_repo
 from app.repositories import keyset
-from app.repositories import models as models_repo
 from app.repositories import pricing as pricing_repo
 from app.repositories import scores as scores_repo
 from app.services import costs, model_comparison
@@ -128,14 +127,14 @@ class AnalyticsQuery:
         before: str | None = None,
     ) -> Connection[FrontierPoint] | None:
         check_ratio(input_output_ratio)
-        query = filter.to_query() if filter else models_repo.ModelFilter()
-        cap = filter.price_cap(input_output_ratio) if filter else None
-        scores = filter.score_query() if filter else None
+        if filter is not None:
+            filter.check()
         page = page_args(FRONTIER_KEYS, first, after, last, before)
         bench = await _benchmark(info, benchmark)
+        board = filter.board(bench, input_output_ratio) if filter else scores_repo.Board(bench)
         ctx = context.get(info)
         async with ctx.read() as session:
-            best = await scores_repo.best_per_model(session, ctx.viewer, bench, query, cap, scores)
+            best = await scores_repo.best_per_model(session, ctx.viewer, board)
             prices = await pricing_repo.by_model(
                 session, ctx.viewer, [row[0].model_id for row in best], None
             )
