@@ -13,7 +13,7 @@ import pytest
 
 from app.importers.records import ParsedSource, ScoreRecord, UnreadableSource
 from app.importers.sources import epoch
-from tests.importers.sources_support import datasets_dir
+from tests.importers.support import datasets_dir
 
 
 def _bench_dir() -> Path:

@@ -10,7 +10,7 @@ import pytest
 
 from app.importers.records import UnreadableSource
 from app.importers.sources import gpt4all
-from tests.importers.sources_support import datasets_dir
+from tests.importers.support import datasets_dir
 
 
 def _file() -> Path:

@@ -11,7 +11,7 @@ import pytest
 
 from app.importers.records import UnreadableSource
 from app.importers.sources import lmarena
-from tests.importers.sources_support import datasets_dir
+from tests.importers.support import datasets_dir
 
 
 def _raw(name: str) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import yaml
 from app.importers.records import UnreadableSource
 from app.importers.sources import localai
 from app.services import semver
-from tests.importers.sources_support import datasets_dir
+from tests.importers.support import datasets_dir
 
 
 def _index() -> Path:

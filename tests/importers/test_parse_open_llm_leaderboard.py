@@ -9,7 +9,7 @@ import pytest
 
 from app.importers.records import UnreadableSource
 from app.importers.sources import open_llm_leaderboard as oll
-from tests.importers.sources_support import datasets_dir
+from tests.importers.support import datasets_dir
 
 TASKS = ("ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro")
 
