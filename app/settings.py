@@ -32,6 +32,8 @@ class Settings:
     # Development conveniences (field suggestions in errors, GraphiQL hints).
     debug: bool = False
     seeds_dir: Path = PROJECT_ROOT / "seeds"
+    # uvicorn's access log (one line per request); off by default, it costs throughput.
+    access_log: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,4 +43,5 @@ class Settings:
             rate_limit_per_minute=_rate_limit(os.environ.get("CATALOG_RATE_LIMIT")),
             debug=os.environ.get("CATALOG_DEBUG", "").lower() in {"1", "true", "yes"},
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
+            access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
         )
