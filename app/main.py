@@ -15,7 +15,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from app.db.engine import create_engine, create_sessionmaker, create_write_sessionmaker
+from app.db.engine import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    create_write_sessionmaker,
+)
 from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
@@ -40,7 +45,9 @@ def create_app(
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    graphql_app = CatalogGraphQL(schema, sessions, create_write_sessionmaker(engine), settings)
+    graphql_app = CatalogGraphQL(
+        schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
+    )
 
     async def healthz(_: Request) -> JSONResponse:
         async with engine.connect() as connection:
