@@ -252,13 +252,13 @@ class Loaders:
         return _loader(self.waves, external_ids_repo.by_model, list)
 
     async def _models_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-        return {row[0].id: row for row in await models_repo.by_ids(session, self.viewer, ids)}
+        return {m.id: m for m in await models_repo.by_ids(session, self.viewer, ids)}
 
     async def _models_by_name(
         self, session: AsyncSession, names: list[tuple[str, str]]
     ) -> dict[tuple[str, str], Any]:
-        found = await models_repo.by_names(session, self.viewer, names)
-        return {(row.organization_slug, row[0].slug): row for row in found}
+        found = await models_repo.records_by_names(session, self.viewer, names)
+        return {(m.organization.slug, m.model.slug): m for m in found}
 
     async def _versions_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await versions_repo.by_ids(session, self.viewer, ids)}
