@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,7 @@ from app.db.reads import ReadScope
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+R = TypeVar("R")
 
 # Ticks without a new key before a wave starts: enough for resolvers woken by the previous
 # wave to reach their own `load` calls (graphql-core needs a few awaits per level).
@@ -89,6 +90,20 @@ class Waves:
                 continue
             await asyncio.sleep(0)
             quiet, seen = (quiet + 1, seen) if self._keys == seen else (0, self._keys)
+
+
+def now_or_later(future: asyncio.Future[V], convert: Callable[[V], R]) -> R:
+    """`convert(value)` at once when the future is resolved (prefetched), else an awaitable of
+    it. graphql-core awaits what a resolver returns when it is awaitable, so a resolver that
+    calls this is synchronous whenever its data is already loaded: no coroutine, no task.
+    The awaitable is typed as the value (the schema reads resolvers' annotations)."""
+    if future.done():
+        return convert(future.result())
+
+    async def later() -> R:
+        return convert(await future)
+
+    return cast(R, later())
 
 
 class Loader(Generic[K, V]):

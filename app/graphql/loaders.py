@@ -279,7 +279,7 @@ class Loaders:
         return found
 
     async def _scores_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-        return {row[0].id: row for row in await scores_repo.by_ids(session, self.viewer, ids)}
+        return {r.score.id: r for r in await scores_repo.by_ids(session, self.viewer, ids)}
 
     async def _latest(
         self, session: AsyncSession, ids: list[int], active_only: bool

@@ -233,7 +233,7 @@ class CatalogMutation:
 
         ids = await in_transaction(info, work)
         found = await context.loaders(info).score_by_id.load_many(ids)
-        return [BenchmarkScore.from_row(row) for row in found if row is not None]
+        return [BenchmarkScore.from_record(row) for row in found if row is not None]
 
     @strawberry.mutation(
         description="Create or change an inference provider (shared reference data)."

@@ -27,7 +27,7 @@ _RESOLVERS: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = 
     "License": (lambda loaders: loaders.license_by_id, License.from_row),
     "Family": (lambda loaders: loaders.family_by_id, Family.from_row),
     "Benchmark": (lambda loaders: loaders.benchmark_by_id, Benchmark.from_row),
-    "BenchmarkScore": (lambda loaders: loaders.score_by_id, BenchmarkScore.from_row),
+    "BenchmarkScore": (lambda loaders: loaders.score_by_id, BenchmarkScore.from_record),
     "Provider": (lambda loaders: loaders.provider_by_id, Provider.from_row),
 }
 

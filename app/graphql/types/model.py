@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from app.errors import InvalidRequest, NotFound, validation_error
 from app.graphql import context
+from app.graphql.batching import now_or_later
 from app.graphql.inputs import ScoreFilter
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import BigInt
@@ -193,16 +194,18 @@ class Model(Node):
         return Model.from_record(row) if row is not None else None
 
     @strawberry.field(description="Every source's id for this model, by source.")
-    async def external_ids(self, info: Info) -> list[ExternalId]:
-        rows = await context.loaders(info).external_ids_by_model.load(self.pk)
-        return [ExternalId(source=r.source, id=r.external_id) for r in rows]
+    def external_ids(self, info: Info) -> list[ExternalId]:
+        future = context.loaders(info).external_ids_by_model.load(self.pk)
+        return now_or_later(
+            future, lambda rows: [ExternalId(source=r.source, id=r.external_id) for r in rows]
+        )
 
     @strawberry.field(description="Providers' prices (USD per million tokens), now or as of.")
-    async def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
+    def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
         from app.graphql.types.provider import ProviderPricing
 
-        rows = await context.loaders(info).pricing_by_model.load((self.pk, as_of))
-        return [ProviderPricing.from_row(row) for row in rows]
+        future = context.loaders(info).pricing_by_model.load((self.pk, as_of))
+        return now_or_later(future, lambda rows: [ProviderPricing.from_row(r) for r in rows])
 
     @strawberry.field(
         description="Every price the model has had (at one provider, by slug, or at all), "
@@ -272,16 +275,16 @@ class Model(Node):
             total: int = await loaders.scores_count.load((self.pk, query))
             return total
 
-        return build_connection(result, BenchmarkScore.from_row, count)
+        return build_connection(result, BenchmarkScore.from_record, count)
 
     @strawberry.field(description="The best score on each benchmark, best first.")
-    async def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
+    def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
         from app.graphql.types.score import BenchmarkScore
 
         if not 1 <= limit <= MAX_TOP_SCORES:
             raise validation_error(("limit",), f"must be between 1 and {MAX_TOP_SCORES}")
-        rows = await context.loaders(info).top_scores.load((self.pk, limit))
-        return [BenchmarkScore.from_row(row) for row in rows]
+        future = context.loaders(info).top_scores.load((self.pk, limit))
+        return now_or_later(future, lambda rows: [BenchmarkScore.from_record(r) for r in rows])
 
     @strawberry.field(description="Versions, newest first by semver precedence.")
     async def versions(
@@ -312,14 +315,14 @@ class Model(Node):
         description="The `latest` alias if set, else the highest non-prerelease, non-deleted "
         "version, else the highest prerelease."
     )
-    async def latest_version(self, info: Info) -> ModelVersion | None:
-        row = await context.loaders(info).latest_version.load((self.pk, False))
-        return ModelVersion.from_row(row) if row is not None else None
+    def latest_version(self, info: Info) -> ModelVersion | None:
+        future = context.loaders(info).latest_version.load((self.pk, False))
+        return now_or_later(future, ModelVersion.from_optional_row)
 
     @strawberry.field(description="The same rule as `latestVersion`, over ACTIVE versions.")
-    async def latest_active_version(self, info: Info) -> ModelVersion | None:
-        row = await context.loaders(info).latest_version.load((self.pk, True))
-        return ModelVersion.from_row(row) if row is not None else None
+    def latest_active_version(self, info: Info) -> ModelVersion | None:
+        future = context.loaders(info).latest_version.load((self.pk, True))
+        return now_or_later(future, ModelVersion.from_optional_row)
 
     @strawberry.field(description="A version by its version string or an alias.")
     async def version(self, info: Info, ref: str) -> ModelVersion | None:
