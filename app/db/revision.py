@@ -36,6 +36,17 @@ def known_revisions() -> list[str]:
     return [script.revision for script in reversed(list(_scripts().walk_revisions()))]
 
 
+def is_revision(target: str) -> bool:
+    """Whether `catalog db upgrade TARGET` names a revision alembic can find (head, 0002, …)."""
+    from alembic.util import CommandError
+
+    try:
+        _scripts().get_revisions(target)
+    except CommandError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SchemaState:
     current: str | None  # None: never migrated (no alembic_version row)
