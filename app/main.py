@@ -12,7 +12,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from app.db.engine import create_engine, create_sessionmaker, create_write_sessionmaker
+from app.db.engine import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    create_write_sessionmaker,
+)
 from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
@@ -38,7 +43,9 @@ def create_app(
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    graphql_app = CatalogGraphQL(schema, sessions, create_write_sessionmaker(engine), settings)
+    graphql_app = CatalogGraphQL(
+        schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
+    )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -122,6 +124,10 @@ class CatalogGraphQL(GraphQL[Context, None]):
             response = self.refusal(request, exc)
         except CatalogError as error:
             response = error_response(error, self.request_id(request))
+        finally:
+            context: Context | None = getattr(request.state, "context", None)
+            if context is not None:
+                await context.close()
         await response(scope, receive, send)
 
     def request_id(self, request: Request) -> str:
@@ -159,7 +165,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
             # Negotiated before the body is read: an unacceptable `Accept` is 406 at once.
             response.media_type = negotiate(request.headers.get("accept"))
             request.state.sub_response = response
-        return Context(
+        context = Context(
             viewer=viewer,
             request_id=request_id,
             sessions=self.sessions,
@@ -169,6 +175,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+        # The view closes it (its read session) once the response is built.
+        request.state.context = context
+        return context
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -199,6 +208,14 @@ class CatalogGraphQL(GraphQL[Context, None]):
             if isinstance(extensions.get("detail"), str):
                 extensions["detail"] = strip_suggestions(extensions["detail"])
         return formatted
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than `json` on a large response."""
+        try:
+            return orjson.dumps(data)
+        except (TypeError, orjson.JSONEncodeError):
+            # Integers beyond 64 bits and other values orjson refuses: the standard encoder.
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def create_response(
         self,

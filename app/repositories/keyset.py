@@ -11,7 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, TypeAlias
@@ -160,30 +160,37 @@ def _label(index: int) -> str:
 
 
 async def fetch_page(
-    session: AsyncSession, stmt: AnySelect, keys: Sequence[SortKey], page: Page
+    session: AsyncSession,
+    stmt: AnySelect,
+    keys: Sequence[SortKey],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
 ) -> PageResult:
-    """One page of `stmt` (whose first column is the entity) in the order of `keys`."""
+    """One page of `stmt` in the order of `keys`; `convert` turns each row into a record."""
     reverse = not page.forward
     if page.after is not None:
         stmt = stmt.where(after_predicate(keys, page.after, reverse=reverse))
     stmt = stmt.add_columns(*(k.expr.label(_label(i)) for i, k in enumerate(keys)))
     stmt = stmt.order_by(*order_clauses(keys, reverse=reverse)).limit(page.limit + 1)
     result = (await session.execute(stmt)).all()
-    return _shape(result, keys, page)
+    return _shape(result, keys, page, convert)
 
 
 async def fetch_partitioned_pages(
     session: AsyncSession,
     stmt: AnySelect,
-    entity: type[Any],
+    entity: type[Any] | None,
     keys: Sequence[SortKey],
     page: Page,
     partition: Any,
     parent_ids: Sequence[Any],
+    convert: Callable[[Any], Any] | None = None,
 ) -> dict[Any, PageResult]:
     """The same page for each parent in one query (ROW_NUMBER() over each parent's rows).
 
-    `stmt` selects `entity` first, then any labelled extra columns; rows come back the same way.
+    With an ORM `entity`, `stmt` selects it first, then any labelled extra columns, and rows
+    come back the same way. With `entity=None`, `stmt` selects plain columns, and `convert`
+    builds each row's record from them (they come first, in the same order).
     """
     reverse = not page.forward
     stmt = stmt.where(partition.in_(parent_ids))
@@ -198,28 +205,36 @@ async def fetch_partitioned_pages(
         row_number.label("pg_rn"),
         *(k.expr.label(_label(i)) for i, k in enumerate(keys)),
     ).subquery()
+    picked: list[Any] = (
+        [aliased(entity, inner), *(inner.c[name] for name in extra_names)]
+        if entity is not None
+        else [c for c in inner.c if c.key not in ("pg_parent", "pg_rn")][: -len(keys)]
+    )
     outer = (
-        select(
-            aliased(entity, inner),
-            *(inner.c[name] for name in extra_names),
-            inner.c.pg_parent,
-            *(inner.c[_label(i)] for i in range(len(keys))),
-        )
+        select(*picked, inner.c.pg_parent, *(inner.c[_label(i)] for i in range(len(keys))))
         .where(inner.c.pg_rn <= page.limit + 1)
         .order_by(inner.c.pg_parent, inner.c.pg_rn)
     )
     grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
     for row in (await session.execute(outer)).all():
         grouped[row.pg_parent].append(row)
-    return {pid: _shape(rows, keys, page) for pid, rows in grouped.items()}
+    return {pid: _shape(rows, keys, page, convert) for pid, rows in grouped.items()}
 
 
-def _shape(result: Sequence[Any], keys: Sequence[SortKey], page: Page) -> PageResult:
+def _shape(
+    result: Sequence[Any],
+    keys: Sequence[SortKey],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
+) -> PageResult:
     has_more = len(result) > page.limit
     rows = list(result[: page.limit])
     if not page.forward:
         rows.reverse()
-    cursors = [encode_cursor([getattr(r, _label(i)) for i in range(len(keys))], keys) for r in rows]
+    width = len(keys)
+    cursors = [encode_cursor(r[-width:], keys) for r in rows]
+    if convert is not None:
+        rows = [convert(r) for r in rows]
     return PageResult(
         rows=rows,
         cursors=cursors,

@@ -55,7 +55,7 @@ class OrganizationInput:
 
 
 async def _model_result(info: Info, model_id: int) -> Model:
-    return Model.from_row(await context.loaders(info).model_by_id.load(model_id))
+    return Model.from_record(await context.loaders(info).model_by_id.load(model_id))
 
 
 async def _upsert_reference(info: Info, table: type[Any], values: dict[str, Any], kind: str) -> int:

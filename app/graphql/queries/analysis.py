@@ -35,7 +35,7 @@ class AnalysisQuery:
         model_row = await loaders.model_by_name.load((org, name))
         if model_row is None:
             raise NotFound(f"Model '{org}/{name}' not found")
-        model = Model.from_row(model_row)
+        model = Model.from_record(model_row)
         if versions is None:
             rows = await loaders.all_versions.load((model.pk, versions_repo.VersionFilter()))
         else:

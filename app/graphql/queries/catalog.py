@@ -76,7 +76,7 @@ class CatalogQuery:
         row = await context.loaders(info).model_by_name.load((org, name))
         if row is None:
             raise NotFound(f"Model '{org}/{name}' not found")
-        return Model.from_row(row)
+        return Model.from_record(row)
 
     @strawberry.field(description="Browse and search the catalog.")
     async def models(

@@ -39,7 +39,7 @@ async def models_connection(
             async with ctx.read() as session:
                 return await models_repo.count(session, ctx.viewer, query)
 
-        return build_connection(result, Model.from_row, count)
+        return build_connection(result, Model.from_record, count)
 
     partition, parent_id = parent
     result = await ctx.loaders.models_page_by_parent.load(
@@ -50,4 +50,4 @@ async def models_connection(
         count: int = await ctx.loaders.models_count_by_parent.load((parent_id, partition, query))
         return count
 
-    return build_connection(result, Model.from_row, count_children)
+    return build_connection(result, Model.from_record, count_children)

@@ -100,7 +100,7 @@ class BenchmarkScore(Node):
     async def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
-        return Model.from_row(await context.loaders(info).model_by_id.load(self.model_pk))
+        return Model.from_record(await context.loaders(info).model_by_id.load(self.model_pk))
 
     @strawberry.field(description="The version scored, when the score is tied to one.")
     async def version(self, info: Info) -> ModelVersion | None:
@@ -120,4 +120,4 @@ class LeaderboardEntry:
     async def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
-        return Model.from_row(await context.loaders(info).model_by_id.load(self.score.model_pk))
+        return Model.from_record(await context.loaders(info).model_by_id.load(self.score.model_pk))

@@ -117,7 +117,7 @@ class ModelVersion(Node):
         from app.graphql.types.model import Model
 
         row = await context.loaders(info).model_by_id.load(self.model_pk)
-        return Model.from_row(row)
+        return Model.from_record(row)
 
     @strawberry.field(description="Artifact files, by path.")
     async def files(self, info: Info) -> list[VersionFile]:
