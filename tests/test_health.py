@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -117,3 +118,70 @@ async def test_database_down_is_503_json_without_traceback(down_engine, path, ca
     logged = [r for r in caplog.records if r.name == "app.http"]
     assert [r.getMessage() for r in logged] == ["not ready: the database is unavailable"]
     assert all(r.exc_info is None for r in caplog.records)
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the shared PostgreSQL: cut its connections, stop, start again."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self.server: asyncio.Server | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.writers += [writer, up_writer]
+
+        async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+    def cut(self) -> None:
+        for writer in self.writers:
+            writer.close()
+        self.writers.clear()
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        self.cut()
+        await self.server.wait_closed()
+
+
+async def test_readyz_follows_the_database_down_and_back(
+    databases: DatabaseFactory, migrated_template
+):
+    if databases.backend != "postgresql":
+        pytest.skip("a proxy in front of PostgreSQL; SQLite has no server to lose")
+    target = make_url(migrated_template)
+    proxy = CuttableProxy(target.host or "127.0.0.1", target.port or 5432)
+    await proxy.start()
+    engine = create_engine(target.set(port=proxy.port).render_as_string(hide_password=False))
+    try:
+        async with _client(engine) as http:
+            assert (await http.get("/readyz")).status_code == 200
+            proxy.cut()  # the server "restarted": the pooled connection is dead
+            await asyncio.sleep(0.05)
+            assert (await http.get("/readyz")).status_code == 200
+            await proxy.stop()  # the server is down
+            _assert_not_ready(await http.get("/readyz"), "the database is unavailable")
+            assert (await http.get("/livez")).status_code == 200
+            await proxy.start()  # back, on the same port
+            assert (await http.get("/readyz")).status_code == 200
+    finally:
+        await engine.dispose()
+        if proxy.server is not None and proxy.server.is_serving():
+            await proxy.stop()

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -66,7 +67,14 @@ def readiness(engine: AsyncEngine) -> Endpoint:
     async def readyz(request: Request) -> Response:
         try:
             async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
-                state = await schema_state(engine)
+                try:
+                    state = await schema_state(engine)
+                except DBAPIError as exc:
+                    if not exc.connection_invalidated:
+                        raise
+                    # A pooled connection the server dropped (a restart): the pool has been
+                    # invalidated, so one more try tells whether the database is back.
+                    state = await schema_state(engine)
         except TimeoutError:
             return _not_ready(request, TOO_SLOW)
         except Exception as exc:
