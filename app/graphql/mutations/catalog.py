@@ -42,6 +42,7 @@ from app.graphql.types.provider import Provider, ProviderPricing
 from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.repositories import audit, catalog_writes, registry_writes
 from app.repositories import models as models_repo
+from app.services.organizations import check_organization
 from app.services.validation import Checker
 
 
@@ -86,10 +87,7 @@ class CatalogMutation:
         viewer = context.get(info).viewer
         require_role(viewer, ("admin",))
         check = Checker()
-        check.slug(("input", "slug"), input.slug)
-        check.text(("input", "name"), input.name, required=True, max_len=200)
-        check.text(("input", "description"), input.description, max_len=10_000)
-        check.url(("input", "url"), input.url)
+        check_organization(check, ("input",), input.slug, input.name, input.description, input.url)
         check.raise_if_any("Invalid organization")
 
         async def work(session: AsyncSession) -> int:
