@@ -11,16 +11,17 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.errors import InvalidRequest
+from app.repositories.statements import statements
 
 # Any SELECT, whatever its columns (SQLAlchemy 2.1 types Select by its row tuple).
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -135,7 +136,8 @@ def order_clauses(keys: Sequence[SortKey], *, reverse: bool = False) -> list[Col
 def after_predicate(
     keys: Sequence[SortKey], values: Sequence[Any], *, reverse: bool = False
 ) -> ColumnElement[bool]:
-    """Rows strictly after `values` in the ordering (before it when `reverse`)."""
+    """Rows strictly after `values` in the ordering (before it when `reverse`). A value may
+    be a bound parameter (`cursor_params`); None stays structural (the NULL block)."""
     disjuncts: list[ColumnElement[bool]] = []
     equal_so_far: list[ColumnElement[bool]] = []
     for key, value in zip(keys, values, strict=True):
@@ -153,6 +155,46 @@ def after_predicate(
         disjuncts.append(and_(*equal_so_far, strictly))
         equal_so_far.append(key.expr == value)
     return or_(*disjuncts) if disjuncts else true()
+
+
+def cursor_params(keys: Sequence[SortKey], values: Sequence[Any]) -> list[Any]:
+    """Bound parameters standing for a cursor's values (None where the value is NULL)."""
+    return [
+        None if value is None else bindparam(f"pg_after{i}", type_=getattr(key.expr, "type", None))
+        for i, (key, value) in enumerate(zip(keys, values, strict=True))
+    ]
+
+
+def cursor_values(values: Sequence[Any]) -> dict[str, Any]:
+    return {f"pg_after{i}": value for i, value in enumerate(values) if value is not None}
+
+
+async def fetch_cached_page(
+    session: AsyncSession,
+    shape: Hashable,
+    build: Callable[[], tuple[AnySelect, Sequence[SortKey]]],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
+) -> PageResult:
+    """`fetch_page` with the page statement built once per `shape` (what `build` depends on)
+    and the page's direction and cursor shape; cursor values and the size are parameters."""
+    nulls = None if page.after is None else tuple(v is None for v in page.after)
+
+    def build_page() -> tuple[AnySelect, Sequence[SortKey]]:
+        stmt, keys = build()
+        reverse = not page.forward
+        if page.after is not None:
+            stmt = stmt.where(
+                after_predicate(keys, cursor_params(keys, page.after), reverse=reverse)
+            )
+        stmt = stmt.add_columns(*(k.expr.label(_label(i)) for i, k in enumerate(keys)))
+        stmt = stmt.order_by(*order_clauses(keys, reverse=reverse)).limit(bindparam("pg_limit"))
+        return stmt, keys
+
+    stmt, keys = statements.get(("page", shape, page.forward, nulls), build_page)
+    params = {"pg_limit": page.limit + 1, **cursor_values(page.after or ())}
+    result = (await session.execute(stmt, params)).all()
+    return _shape(result, keys, page, convert)
 
 
 def _label(index: int) -> str:

@@ -316,9 +316,12 @@ def sort_keys(order: ModelOrder) -> list[keyset.SortKey]:
 async def page(
     session: AsyncSession, viewer: Viewer, f: ModelFilter, order: ModelOrder, pg: keyset.Page
 ) -> keyset.PageResult:
-    stmt, keys = _order_source(order)
-    stmt = stmt.where(model_visible(viewer), *filter_conditions(f))
-    return await keyset.fetch_page(session, stmt, keys, pg, record)
+    def build() -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
+        stmt, keys = _order_source(order)
+        return stmt.where(model_visible(viewer), *filter_conditions(f)), keys
+
+    shape = ("models", viewer.organization_id, f, order)
+    return await keyset.fetch_cached_page(session, shape, build, pg, record)
 
 
 async def count(session: AsyncSession, viewer: Viewer, f: ModelFilter) -> int:

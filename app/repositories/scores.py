@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,6 +22,7 @@ from app.repositories import keyset
 from app.repositories import pricing as pricing_repo
 from app.repositories.models import ModelFilter, filter_conditions
 from app.repositories.records import BenchmarkRecord, ScoreColumns, ScoreRecord, columns
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 
 _SCORES = BenchmarkScoreRow.__table__
@@ -149,6 +150,18 @@ async def top_by_model(
     """Each model's best score per benchmark (by `ranking_value`: lower-is-better and
     unbounded scales count too), best normalized scores first (unbounded ones last), `limit`
     of them."""
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("top_scores", dialect, viewer.organization_id), lambda: _top_statement(viewer, dialect)
+    )
+    grouped: dict[int, list[ScoreRecord]] = defaultdict(list)
+    for row in await session.execute(stmt, {"ids": list(model_ids), "limit": limit}):
+        found = record(row)
+        grouped[found.score.model_id].append(found)
+    return grouped
+
+
+def _top_statement(viewer: Viewer, dialect: str) -> Any:
     value = ranking_value()
     best_per_benchmark = func.row_number().over(
         partition_by=[BenchmarkScoreRow.model_id, BenchmarkScoreRow.benchmark_id],
@@ -156,7 +169,7 @@ async def top_by_model(
     )
     inner = (
         visible_score_records(viewer)
-        .where(BenchmarkScoreRow.model_id.in_(model_ids))
+        .where(in_ids(BenchmarkScoreRow.model_id, dialect))
         .add_columns(best_per_benchmark.label("lb_best"))
         .subquery()
     )
@@ -174,16 +187,11 @@ async def top_by_model(
         .where(inner.c.lb_best == 1)
         .subquery()
     )
-    stmt = (
+    return (
         select(*(ranked.c[name] for name in RECORD_NAMES))
-        .where(ranked.c.lb_rank <= limit)
+        .where(ranked.c.lb_rank <= bindparam("limit"))
         .order_by(ranked.c.model_id, ranked.c.lb_rank)
     )
-    grouped: dict[int, list[ScoreRecord]] = defaultdict(list)
-    for row in await session.execute(stmt):
-        found = record(row)
-        grouped[found.score.model_id].append(found)
-    return grouped
 
 
 def leaderboard_value(benchmark: BenchmarkRow) -> Any:

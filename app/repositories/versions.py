@@ -22,6 +22,7 @@ from app.db.tables import (
     VersionStatisticRow,
 )
 from app.repositories import keyset
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import version_visible
 
 DELETED = "DELETED"
@@ -136,10 +137,20 @@ async def latest_by_model(
     """The contract's latest rule: the `latest` alias if set (and visible, not deleted), else
     the highest non-prerelease version that is not deleted, else the highest prerelease.
     With `active_only`, the same over ACTIVE versions (the `latest` alias only if ACTIVE)."""
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("latest_version", dialect, viewer.organization_id, active_only),
+        lambda: _latest_statement(viewer, dialect, active_only),
+    )
+    rows = await session.execute(stmt, {"ids": list(model_ids)})
+    return {row[0].model_id: row for row in rows.all()}
+
+
+def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
     status_ok = (
         ModelVersionRow.status == "ACTIVE" if active_only else ModelVersionRow.status != DELETED
     )
-    ranked = _visible_versions(viewer).where(ModelVersionRow.model_id.in_(model_ids), status_ok)
+    ranked = _visible_versions(viewer).where(in_ids(ModelVersionRow.model_id, dialect), status_ok)
     alias_rank = (
         select(VersionAliasRow.version_id)
         .where(VersionAliasRow.alias == "latest", VersionAliasRow.version_id == ModelVersionRow.id)
@@ -155,10 +166,8 @@ async def latest_by_model(
         ],
     )
     inner = ranked.add_columns(row_number.label("_rn")).subquery()
-
     version = aliased(ModelVersionRow, inner)
-    stmt = select(version, inner.c.canonical_name).where(inner.c._rn == 1)
-    return {row[0].model_id: row for row in (await session.execute(stmt)).all()}
+    return select(version, inner.c.canonical_name).where(inner.c._rn == 1)
 
 
 async def files_by_version(
