@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.errors import InvalidRequest
-from app.repositories.statements import statements
+from app.repositories.statements import dialect_of, in_ids, statements
 
 # Any SELECT, whatever its columns (SQLAlchemy 2.1 types Select by its row tuple).
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -227,17 +227,51 @@ async def fetch_partitioned_pages(
     partition: Any,
     parent_ids: Sequence[Any],
     convert: Callable[[Any], Any] | None = None,
+    shape: Hashable | None = None,
 ) -> dict[Any, PageResult]:
     """The same page for each parent in one query (ROW_NUMBER() over each parent's rows).
 
     With an ORM `entity`, `stmt` selects it first, then any labelled extra columns, and rows
     come back the same way. With `entity=None`, `stmt` selects plain columns, and `convert`
     builds each row's record from them (they come first, in the same order).
+
+    With a `shape` (what `stmt` depends on: its viewer, filter, ordering), the page
+    statement is built once per shape, direction and cursor shape, and the parents, the page
+    size and the cursor values are parameters.
     """
+    dialect = dialect_of(session)
+
+    def build() -> Any:
+        return _partitioned_statement(stmt, entity, keys, page, partition, dialect)
+
+    if shape is None:
+        outer = build()
+    else:
+        nulls = None if page.after is None else tuple(v is None for v in page.after)
+        outer = statements.get(("pages", dialect, shape, page.forward, nulls), build)
+    params = {
+        "pg_parents": list(parent_ids),
+        "pg_limit": page.limit + 1,
+        **cursor_values(page.after or ()),
+    }
+    grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
+    for row in (await session.execute(outer, params)).all():
+        grouped[row.pg_parent].append(row)
+    return {pid: _shape(rows, keys, page, convert) for pid, rows in grouped.items()}
+
+
+def _partitioned_statement(
+    stmt: AnySelect,
+    entity: type[Any] | None,
+    keys: Sequence[SortKey],
+    page: Page,
+    partition: Any,
+    dialect: str,
+) -> Any:
     reverse = not page.forward
-    stmt = stmt.where(partition.in_(parent_ids))
+    stmt = stmt.where(in_ids(partition, dialect, "pg_parents"))
     if page.after is not None:
-        stmt = stmt.where(after_predicate(keys, page.after, reverse=reverse))
+        stmt = stmt.where(after_predicate(keys, cursor_params(keys, page.after), reverse=reverse))
     row_number = func.row_number().over(
         partition_by=partition, order_by=order_clauses(keys, reverse=reverse)
     )
@@ -252,15 +286,11 @@ async def fetch_partitioned_pages(
         if entity is not None
         else [c for c in inner.c if c.key not in ("pg_parent", "pg_rn")][: -len(keys)]
     )
-    outer = (
+    return (
         select(*picked, inner.c.pg_parent, *(inner.c[_label(i)] for i in range(len(keys))))
-        .where(inner.c.pg_rn <= page.limit + 1)
+        .where(inner.c.pg_rn <= bindparam("pg_limit"))
         .order_by(inner.c.pg_parent, inner.c.pg_rn)
     )
-    grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
-    for row in (await session.execute(outer)).all():
-        grouped[row.pg_parent].append(row)
-    return {pid: _shape(rows, keys, page, convert) for pid, rows in grouped.items()}
 
 
 def _shape(

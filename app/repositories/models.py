@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
@@ -33,6 +33,7 @@ from app.repositories.records import (
     columns,
     optional,
 )
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
@@ -126,8 +127,12 @@ def record(row: Any) -> ModelRecord:
 
 
 async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ModelRecord]:
-    stmt = read_base().where(ModelRow.id.in_(ids), model_visible(viewer))
-    return [record(row) for row in await session.execute(stmt)]
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("models_by_id", dialect, viewer.organization_id),
+        lambda: read_base().where(in_ids(ModelRow.id, dialect), model_visible(viewer)),
+    )
+    return [record(row) for row in await session.execute(stmt, {"ids": list(ids)})]
 
 
 async def by_names(
@@ -144,10 +149,15 @@ async def records_by_names(
     session: AsyncSession, viewer: Viewer, names: Sequence[tuple[str, str]]
 ) -> list[ModelRecord]:
     """Models by (organization slug, model slug)."""
-    stmt = read_base().where(
-        tuple_(OrganizationRow.slug, ModelRow.slug).in_(list(names)), model_visible(viewer)
+    stmt = statements.get(
+        ("models_by_name", viewer.organization_id),
+        lambda: read_base().where(
+            tuple_(OrganizationRow.slug, ModelRow.slug).in_(bindparam("names", expanding=True)),
+            model_visible(viewer),
+        ),
     )
-    return [record(row) for row in await session.execute(stmt)]
+    rows = await session.execute(stmt, {"names": [tuple(name) for name in names]})
+    return [record(row) for row in rows]
 
 
 def _current_price() -> ColumnElement[bool]:

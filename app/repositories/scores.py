@@ -129,18 +129,34 @@ async def pages_by_model(
 ) -> dict[int, keyset.PageResult]:
     stmt = _filtered(visible_score_records(viewer), f)
     return await keyset.fetch_partitioned_pages(
-        session, stmt, None, SORT_KEYS, pg, BenchmarkScoreRow.model_id, model_ids, record
+        session,
+        stmt,
+        None,
+        SORT_KEYS,
+        pg,
+        BenchmarkScoreRow.model_id,
+        model_ids,
+        record,
+        shape=("scores", viewer.organization_id, f),
     )
 
 
 async def counts_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter
 ) -> dict[int, int]:
-    base = _filtered(visible_scores(viewer), f).where(BenchmarkScoreRow.model_id.in_(model_ids))
-    stmt = base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
-        BenchmarkScoreRow.model_id
-    )
-    found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
+    dialect = dialect_of(session)
+
+    def build() -> Any:
+        base = _filtered(visible_scores(viewer), f).where(
+            in_ids(BenchmarkScoreRow.model_id, dialect)
+        )
+        return base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
+            BenchmarkScoreRow.model_id
+        )
+
+    stmt = statements.get(("score_counts", dialect, viewer.organization_id, f), build)
+    rows = await session.execute(stmt, {"ids": list(model_ids)})
+    found = {mid: int(n) for mid, n in rows.all()}
     return {mid: found.get(mid, 0) for mid in model_ids}
 
 
