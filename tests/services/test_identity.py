@@ -275,3 +275,83 @@ def test_seller_filed_models_still_join_by_name() -> None:
     org = identity.attested_organization("litellm", "bedrock_converse", "minimax-m2")
     index.add_model(1, "minimax-m2", organization=org)
     assert index.match("openrouter", "minimax/minimax-m2").model_id == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("llama-3-1-70b-instruct", "llama-3.1-70b-instruct"),
+        ("llama-3.1-70b-instruct", "Llama3_1-70B-Instruct"),
+        ("ollama/llama3.1:70b-instruct", "llama-3.1-70b-instruct"),
+        ("gemini-1-5-pro", "gemini-1.5-pro"),
+        ("Claude 3.5 Haiku (20241022)", "claude-3-5-haiku-20241022"),
+        ("gemma2-9b-it", "gemma-2-9b-it"),
+        ("Command R+ (08-2024)", "command-r-plus-08-2024"),
+    ],
+)
+def test_spellings_of_one_model_share_a_key(a: str, b: str) -> None:
+    key = identity.spelling_key
+    assert key(normalize_id(a)) == key(normalize_id(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("opt-1.3b", "opt-13b"),  # a separator between two numbers is kept
+        ("Command R+ (08-2024)", "Command R (08-2024)"),  # "+" is a word, not a separator
+        ("llama-3-8b", "llama-38b"),
+        ("qwen2.5-7b", "qwen2-57b"),
+    ],
+)
+def test_different_models_keep_different_keys(a: str, b: str) -> None:
+    key = identity.spelling_key
+    assert key(normalize_id(a)) != key(normalize_id(b))
+
+
+def test_a_slug_has_the_key_of_the_id_it_was_made_from() -> None:
+    for raw in ("ollama/llama2:13b", "Claude Opus 4 (20250514)", "openchat_3.5", "a..b"):
+        normalized = normalize_id(raw)
+        slug = identity.slugify(normalized)
+        assert identity.spelling_key(slug) == identity.spelling_key(normalized), raw
+
+
+def test_hf_repo_key_joins_a_makers_renamed_repos() -> None:
+    key = identity.hf_repo_key
+    assert key("meta-llama/Meta-Llama-3.1-70B-Instruct") == key("meta-llama/Llama-3.1-70B-Instruct")
+    assert key("meta-llama/Llama-3.1-70B-Instruct") == "meta/llama3-1-70b-instruct"
+    assert key("facebook/opt-1.3b") == "meta/opt1-3b"
+    # another owner's repo of the same name stays apart
+    assert key("jebish7/Llama-3.1-8B-Instruct") != key("meta-llama/Llama-3.1-8B-Instruct")
+    assert key("no-slash") is None
+
+
+def test_tier_2_ignores_dots_dashes_underscores_and_case() -> None:
+    index = IdentityIndex()
+    index.add_model(1, "llama-3-1-70b-instruct", organization="meta")
+    match = index.match("llm-stats", "llama-3.1-70b-instruct")
+    assert (match.model_id, match.tier) == (1, 2)
+    assert index.match("litellm", "ovhcloud/Meta-Llama-3_1-70B-Instruct").model_id == 1
+    # the owner rule still applies: another owner's repo is not Meta's model
+    other = index.match(
+        "open-llm-leaderboard", "x/Llama-3.1-70B-Instruct", "x/Llama-3.1-70B-Instruct"
+    )
+    assert other.model_id is None
+
+
+def test_tier_3_joins_a_renamed_repo_of_the_same_maker() -> None:
+    index = IdentityIndex()
+    index.add_model(
+        1, "llama-3-1-70b", hf_repo="meta-llama/Llama-3.1-70B-Instruct", organization="meta"
+    )
+    match = index.match(
+        "openrouter", "x/odd-name", hf_repo="meta-llama/Meta-Llama-3.1-70B-Instruct"
+    )
+    assert (match.model_id, match.tier) == (1, 3)
+
+
+def test_alias_groups_match_any_spelling() -> None:
+    index = IdentityIndex(load_aliases())
+    index.add_model(2, "claude-haiku-4-5-20251015")
+    index.add_external_id(2, "llm-stats", "claude-haiku-4-5-20251015")
+    match = index.match("litellm", "anthropic/claude-haiku-4.5-20251001")
+    assert (match.model_id, match.tier) == (2, 4)
