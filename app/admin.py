@@ -11,11 +11,24 @@ from app.db.engine import create_engine, create_write_sessionmaker
 from app.repositories import catalog_writes
 from app.repositories import tokens as tokens_repo
 from app.services import tokens
+from app.services.organizations import check_organization
+from app.services.validation import Checker
 from app.settings import Settings
 
 
 class AdminError(Exception):
     pass
+
+
+def organization_problems(slug: str, name: str) -> list[str]:
+    """What `createOrganization` would refuse in these fields, one phrase per field."""
+    check = Checker()
+    check_organization(check, (), slug, name)
+    shown = {"slug": slug, "name": name}
+    return [
+        f"{error.loc[-1]} {shown.get(str(error.loc[-1]), '')[:60]!r} {error.msg}"
+        for error in check.errors
+    ]
 
 
 @asynccontextmanager
@@ -29,6 +42,9 @@ async def _transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def create_organization(settings: Settings, slug: str, name: str) -> str:
+    problems = organization_problems(slug, name)
+    if problems:
+        raise AdminError(f"invalid organization: {'; '.join(problems)}")
     async with _transaction(settings) as session:
         if await tokens_repo.organization_by_slug(session, slug) is not None:
             raise AdminError(f"organization '{slug}' already exists")

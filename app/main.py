@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql (GraphiQL in a browser) and /healthz."""
+"""The ASGI application: /graphql (GraphiQL in a browser), REST, /livez, /readyz, /healthz."""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from app.db.engine import create_engine, create_sessionmaker, create_write_sessionmaker
+from app.db.engine import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    create_write_sessionmaker,
+)
 from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
 from app.http.edge import EXCEPTION_HANDLERS
+from app.http.health import health_routes
 from app.http.rate_limit import RateLimiter, RateLimitMiddleware, rate_limiter_for
 from app.http.request_id import RequestIdMiddleware
 from app.rest.routes import rest_routes
@@ -42,12 +45,9 @@ def create_app(
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    graphql_app = CatalogGraphQL(schema, sessions, create_write_sessionmaker(engine), settings)
-
-    async def healthz(_: Request) -> JSONResponse:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return JSONResponse({"status": "ok"})
+    graphql_app = CatalogGraphQL(
+        schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
+    )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -60,7 +60,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *health_routes(engine),
             *rest_routes(graphql_app),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],

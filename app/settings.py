@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,25 @@ def _rate_limit(value: str | None) -> int:
     return limit
 
 
+def _trusted_proxies(value: str | None) -> tuple[str, ...]:
+    """`CATALOG_TRUSTED_PROXIES`: comma-separated IP addresses or CIDR networks; default none."""
+    if value is None or not value.strip():
+        return ()
+    proxies = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"CATALOG_TRUSTED_PROXIES: {item!r} is not an IP address or a CIDR network "
+                "(e.g. 10.0.0.5 or 10.0.0.0/8)"
+            ) from None
+        proxies.append(item)
+    return tuple(proxies)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -34,6 +54,8 @@ class Settings:
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     # uvicorn's access log (one line per request); off by default, it costs throughput.
     access_log: bool = False
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -44,4 +66,5 @@ class Settings:
             debug=os.environ.get("CATALOG_DEBUG", "").lower() in {"1", "true", "yes"},
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
             access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
+            trusted_proxies=_trusted_proxies(os.environ.get("CATALOG_TRUSTED_PROXIES")),
         )

@@ -91,7 +91,7 @@ async def test_internal_error_is_masked(client, monkeypatch):
     async def broken(*_args, **_kwargs):
         raise RuntimeError("SELECT secret FROM x")
 
-    monkeypatch.setattr(models_repo, "by_names", broken)
+    monkeypatch.setattr(models_repo, "records_by_names", broken)
     response = await client.post(
         "/graphql", json={"query": '{ model(org: "meta", name: "llama-chat-8b") { id } }'}
     )

@@ -1,4 +1,5 @@
-"""Engine and session factory. One engine per process; short sessions per unit of work."""
+"""Engine and session factories. One engine per process; one read session per request (see
+`app.db.reads`), one write session per command."""
 
 from __future__ import annotations
 
@@ -8,21 +9,24 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
-from sqlalchemy.pool import NullPool
+
+POOL_SIZE = 40
+POOL_OVERFLOW = 20
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     url = make_url(database_url)
     kwargs: dict[str, Any] = {"echo": echo}
+    # A request holds one connection from its first read to its end, so the pool keeps as
+    # many as the clients a worker serves at once (32 without churn, then overflow). No ping
+    # on checkout: a connection broken by a restart fails one request, and SQLAlchemy then
+    # invalidates the pool's other connections, so the next requests reconnect.
+    kwargs["pool_size"] = POOL_SIZE
+    kwargs["max_overflow"] = POOL_OVERFLOW
     if url.get_backend_name() == "sqlite":
-        # aiosqlite runs each connection in its own thread; a fresh connection per checkout
-        # avoids cross-loop reuse, and the busy timeout lets concurrent writers queue.
-        kwargs["poolclass"] = NullPool
+        # Pooled too: opening an aiosqlite connection starts a thread and runs the PRAGMAs.
+        # The busy timeout lets concurrent writers queue.
         kwargs["connect_args"] = {"timeout": 30}
-    else:
-        kwargs["pool_pre_ping"] = True
-        kwargs["pool_size"] = 10
-        kwargs["max_overflow"] = 20
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
@@ -49,7 +53,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for reads (one short session per loader batch)."""
+    """Plain sessions (seeding, importing, tests): the caller owns their transactions."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for serving reads: one per request, in one read-only transaction.
+
+    On PostgreSQL the transaction is REPEATABLE READ READ ONLY, one `BEGIN` statement: the
+    whole response sees one snapshot. On SQLite a deferred transaction (WAL) does the same."""
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 

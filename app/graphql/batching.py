@@ -11,6 +11,9 @@ batch together. A batch function must not wait on a loader (it would wait for it
 Resolvers that query directly (a root connection's page, a count) do so through `Waves.reading`,
 so a wave also waits for them: their children's keys then join one wave, whatever the timing.
 Such a session must not wait on a loader either.
+
+Every batch and direct query of a request runs on the request's one session (`ReadScope`), so
+the batches of a wave run one after another, never side by side.
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.reads import ReadScope
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+R = TypeVar("R")
 
 # Ticks without a new key before a wave starts: enough for resolvers woken by the previous
 # wave to reach their own `load` calls (graphql-core needs a few awaits per level).
@@ -31,7 +39,8 @@ SETTLE_TICKS = 8
 class Waves:
     """The per-request scheduler shared by every `Loader` of the request."""
 
-    def __init__(self) -> None:
+    def __init__(self, scope: ReadScope) -> None:
+        self.scope = scope
         self._queued: dict[Loader[Any, Any], None] = {}
         self._keys = 0
         self._task: asyncio.Task[None] | None = None
@@ -40,12 +49,12 @@ class Waves:
         self._idle.set()
 
     @asynccontextmanager
-    async def reading(self, sessions: Callable[[], Any]) -> AsyncIterator[Any]:
-        """A session for a direct query; no wave starts while one is open."""
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """The request's session for a direct query; no wave starts while one is open."""
         self._reading += 1
         self._idle.clear()
         try:
-            async with sessions() as session:
+            async with self.scope.use() as session:
                 yield session
         finally:
             self._reading -= 1
@@ -67,7 +76,8 @@ class Waves:
                     return
                 loaders = list(self._queued)
                 self._queued.clear()
-                await asyncio.gather(*(loader.dispatch() for loader in loaders))
+                for loader in loaders:  # one session: one batch at a time
+                    await loader.dispatch()
         finally:
             self._task = None
 
@@ -82,10 +92,26 @@ class Waves:
             quiet, seen = (quiet + 1, seen) if self._keys == seen else (0, self._keys)
 
 
+def now_or_later(future: asyncio.Future[V], convert: Callable[[V], R]) -> R:
+    """`convert(value)` at once when the future is resolved (prefetched), else an awaitable of
+    it. graphql-core awaits what a resolver returns when it is awaitable, so a resolver that
+    calls this is synchronous whenever its data is already loaded: no coroutine, no task.
+    The awaitable is typed as the value (the schema reads resolvers' annotations)."""
+    if future.done():
+        return convert(future.result())
+
+    async def later() -> R:
+        return convert(await future)
+
+    return cast(R, later())
+
+
 class Loader(Generic[K, V]):
     """Memoised per request: each key is fetched at most once, in the wave it was asked in."""
 
-    def __init__(self, waves: Waves, batch_fn: Callable[[list[K]], Awaitable[list[V]]]) -> None:
+    def __init__(
+        self, waves: Waves, batch_fn: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]
+    ) -> None:
         self._waves = waves
         self._batch_fn = batch_fn
         self._cache: dict[K, asyncio.Future[V]] = {}
@@ -108,7 +134,8 @@ class Loader(Generic[K, V]):
         if not keys:
             return
         try:
-            values = list(await self._batch_fn(keys))
+            async with self._waves.scope.use() as session:
+                values = list(await self._batch_fn(session, keys))
             if len(values) != len(keys):
                 raise RuntimeError(f"batch returned {len(values)} values for {len(keys)} keys")
         except Exception as exc:  # every waiting resolver gets the error

@@ -25,10 +25,18 @@ class Context:
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Loaders replaced after a write, whose read sessions close with the request.
+    retired: list[Loaders] = field(default_factory=list)
 
     def read(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A short read session for a resolver's own query (see `Waves.reading`)."""
-        return self.loaders.waves.reading(self.sessions)
+        """The request's read session for a resolver's own query (see `Waves.reading`)."""
+        return self.loaders.waves.reading()
+
+    async def close(self) -> None:
+        """At the end of the request: end its read transactions, return their connections."""
+        for loaders in (*self.retired, self.loaders):
+            await loaders.close()
+        self.retired.clear()
 
 
 def get(info: Info[Any, Any]) -> Context:
@@ -43,5 +51,6 @@ def loaders(info: Info[Any, Any]) -> Loaders:
 def refresh_loaders(info: Info[Any, Any]) -> Loaders:
     """After a write: later fields must not see what loaders cached before it."""
     ctx = get(info)
+    ctx.retired.append(ctx.loaders)
     ctx.loaders = Loaders(ctx.sessions, ctx.viewer)
     return ctx.loaders

@@ -48,11 +48,19 @@ class _StringLiterals(Visitor):
             self.found.append(node)
 
 
+def _may_hold_nul(query: str | None) -> bool:
+    """Whether the text can have a NUL string literal (raw, or the `\\u0000` escape): the
+    document walk is skipped for the many that cannot."""
+    if query is None:
+        return True  # a document given without its text
+    return NUL in query or "\\u0000" in query.lower() or "\\u{" in query.lower()
+
+
 class RejectNulCharacters(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         where = list(nul_paths(context.variables or {}, "variables"))
-        if context.graphql_document is not None:
+        if context.graphql_document is not None and _may_hold_nul(context.query):
             literals = _StringLiterals()
             visit(context.graphql_document, literals)
             where += [

@@ -26,6 +26,7 @@ from typing import Any, cast
 from graphql import (
     ASTValidationRule,
     DirectiveNode,
+    DocumentNode,
     GraphQLError,
     Node,
     ValidationContext,
@@ -37,9 +38,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.schema.schema import validate_document
 
 from app.errors import FieldError, InvalidRequest
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
+from app.graphql.documents import PreparedDocument, documents
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 
@@ -125,10 +128,15 @@ class DirectiveLimit(ValidationRule):
 
 
 class QueryLimits(SchemaExtension):
-    """Installs every document limit on each operation and reports the node count."""
+    """Installs every document limit on each operation and reports the node count.
+
+    Parsing and the document-only validation rules run once per distinct document text (the
+    `documents` cache); only the node count, which depends on the variables, runs per request.
+    """
 
     def __init__(self) -> None:
         self.requested: int | None = None
+        self._prepared: PreparedDocument | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -138,7 +146,6 @@ class QueryLimits(SchemaExtension):
             DepthLimit,
             AliasLimit,
             DirectiveLimit,
-            self._node_limit(),
         )
         yield
 
@@ -147,47 +154,56 @@ class QueryLimits(SchemaExtension):
         # as a typed limit error; other syntax errors are left to Strawberry's parse.
         context = self.execution_context
         if context.graphql_document is None and context.query:
-            try:
-                context.graphql_document = parse(context.query, **context.parse_options)
-            except GraphQLError as error:
-                if TOKEN_LIMIT_HINT in error.message:
-                    raise limit_error("max_tokens", error.message, error.nodes) from error
+            self._prepared = documents.get(context.query)
+            if self._prepared is not None:
+                context.graphql_document = self._prepared.document
+            else:
+                try:
+                    context.graphql_document = parse(context.query, **context.parse_options)
+                except GraphQLError as error:
+                    if TOKEN_LIMIT_HINT in error.message:
+                        raise limit_error("max_tokens", error.message, error.nodes) from error
+                else:
+                    self._prepared = documents.put(context.query, context.graphql_document)
         yield
 
     def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            rules = context.validation_rules
+            prepared = self._prepared
+            if prepared is not None and prepared.valid_under == rules:
+                errors: list[GraphQLError] = []
+            else:
+                errors = list(validate_document(context.schema._schema, document, rules))
+                if prepared is not None and not errors:
+                    prepared.valid_under = rules  # only success is remembered
+            errors += self._node_limit(document)
+            context.pre_execution_errors = errors  # Strawberry then skips its own validation
         yield
-        if self.execution_context.pre_execution_errors:
+        if context.pre_execution_errors:
             self.requested = None  # only operations that will run report their cost
 
-    def _node_limit(self) -> type[ValidationRule]:
-        extension = self
+    def _node_limit(self, document: DocumentNode) -> list[GraphQLError]:
         execution = self.execution_context
-
-        class NodeLimit(ValidationRule):
-            def __init__(self, context: ValidationContext) -> None:
-                super().__init__(context)
-                try:
-                    count = requested_nodes(
-                        context.schema,
-                        context.document,
-                        execution.variables,
-                        execution.operation_name,
-                    )
-                except TooDeepToCost:
-                    count = MAX_REQUESTED_NODES + 1
-                if count > MAX_REQUESTED_NODES:
-                    context.report_error(
-                        limit_error(
-                            "max_nodes",
-                            f"This query requests up to {count} nodes. Allowed: "
-                            f"{MAX_REQUESTED_NODES} (each connection multiplies its "
-                            "children by its first/last, default 20)",
-                        )
-                    )
-                else:
-                    extension.requested = count
-
-        return NodeLimit
+        try:
+            count = requested_nodes(
+                execution.schema._schema, document, execution.variables, execution.operation_name
+            )
+        except TooDeepToCost:
+            count = MAX_REQUESTED_NODES + 1
+        if count > MAX_REQUESTED_NODES:
+            return [
+                limit_error(
+                    "max_nodes",
+                    f"This query requests up to {count} nodes. Allowed: "
+                    f"{MAX_REQUESTED_NODES} (each connection multiplies its "
+                    "children by its first/last, default 20)",
+                )
+            ]
+        self.requested = count
+        return []
 
     def get_results(self) -> dict[str, Any]:
         if self.requested is None:

@@ -3,7 +3,7 @@
 They batch in waves (app/graphql/batching.py), so a query's statement count is fixed by its
 shape, not by I/O timing.
 
-Each batch opens its own short session: concurrent resolvers never share an AsyncSession.
+Batches run one at a time on the request's one read session (app/db/reads.py).
 Loader keys are tuples `(id, *spec)`; a batch runs one query per distinct spec, so the number
 of statements does not grow with the number of parents.
 """
@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import Viewer
+from app.db.reads import ReadScope
 from app.db.tables import BenchmarkRow, FamilyRow, LicenseRow, OrganizationRow, ProviderRow
 from app.graphql.batching import Loader, Waves
 from app.repositories import alias_history as alias_history_repo
@@ -38,13 +40,11 @@ Sessions = async_sessionmaker[AsyncSession]
 
 def _loader(
     waves: Waves,
-    sessions: Sessions,
     fetch: Callable[[AsyncSession, list[K]], Awaitable[dict[K, V]]],
     default: Callable[[], Any] = lambda: None,
 ) -> Loader[K, Any]:
-    async def batch(keys: list[K]) -> list[Any]:
-        async with sessions() as session:
-            found = await fetch(session, keys)
+    async def batch(session: AsyncSession, keys: list[K]) -> list[Any]:
+        found = await fetch(session, keys)
         return [found[key] if key in found else default() for key in keys]
 
     return Loader(waves, batch)
@@ -52,96 +52,213 @@ def _loader(
 
 def _grouped(
     waves: Waves,
-    sessions: Sessions,
     fetch: Callable[..., Awaitable[dict[Any, Any]]],
     default: Callable[[], Any],
 ) -> Loader[tuple[Any, ...], Any]:
     """Keys `(id, *spec)`: one `fetch(session, ids, *spec)` per distinct spec in the batch."""
 
-    async def batch(keys: list[tuple[Any, ...]]) -> list[Any]:
+    async def batch(session: AsyncSession, keys: list[tuple[Any, ...]]) -> list[Any]:
         by_spec: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
         for key in keys:
             by_spec[key[1:]].append(key[0])
         results: dict[tuple[Any, ...], Any] = {}
-        async with sessions() as session:
-            for spec, ids in by_spec.items():
-                unique = list(dict.fromkeys(ids))
-                found = await fetch(session, unique, *spec)
-                for id_ in unique:
-                    results[(id_, *spec)] = found.get(id_, default())
+        for spec, ids in by_spec.items():
+            unique = list(dict.fromkeys(ids))
+            found = await fetch(session, unique, *spec)
+            for id_ in unique:
+                results[(id_, *spec)] = found.get(id_, default())
         return [results[key] for key in keys]
 
     return Loader(waves, batch)
 
 
-def _by_id_table(waves: Waves, sessions: Sessions, table: type[Any]) -> Loader[int, Any]:
+def _by_id_table(waves: Waves, table: type[Any]) -> Loader[int, Any]:
     async def fetch(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row.id: row for row in await catalog_repo.by_ids(session, table, ids)}
 
-    return _loader(waves, sessions, fetch)
+    return _loader(waves, fetch)
 
 
-def _by_slug_table(waves: Waves, sessions: Sessions, table: type[Any]) -> Loader[str, Any]:
+def _by_slug_table(waves: Waves, table: type[Any]) -> Loader[str, Any]:
     async def fetch(session: AsyncSession, slugs: list[str]) -> dict[str, Any]:
         return {row.slug: row for row in await catalog_repo.by_slugs(session, table, slugs)}
 
-    return _loader(waves, sessions, fetch)
+    return _loader(waves, fetch)
 
 
 class Loaders:
-    """Every loader of one request, all seeing through the same viewer."""
+    """Every loader of one request, all seeing through the same viewer and reading through
+    the request's one session. Each is built on first use: most requests need a few."""
 
     def __init__(self, sessions: Sessions, viewer: Viewer) -> None:
         self.sessions = sessions
         self.viewer = viewer
-        self.waves = w = Waves()
-        self.organization_by_id = _by_id_table(w, sessions, OrganizationRow)
-        self.organization_by_slug = _by_slug_table(w, sessions, OrganizationRow)
-        self.license_by_id = _by_id_table(w, sessions, LicenseRow)
-        self.family_by_id = _by_id_table(w, sessions, FamilyRow)
-        self.family_by_slug = _by_slug_table(w, sessions, FamilyRow)
-        self.benchmark_by_id = _by_id_table(w, sessions, BenchmarkRow)
-        self.benchmark_by_slug = _by_slug_table(w, sessions, BenchmarkRow)
-        self.provider_by_id = _by_id_table(w, sessions, ProviderRow)
-        self.provider_by_slug = _by_slug_table(w, sessions, ProviderRow)
-        self.model_by_id = _loader(w, sessions, self._models_by_id)
-        self.model_by_name = _loader(w, sessions, self._models_by_name)
-        self.version_by_id = _loader(w, sessions, self._versions_by_id)
-        self.version_by_ref = _loader(w, sessions, self._versions_by_ref)
-        self.score_by_id = _loader(w, sessions, self._scores_by_id)
-        self.latest_version = _grouped(w, sessions, self._latest, lambda: None)
-        self.versions_page = _grouped(w, sessions, self._versions_pages, _empty_page)
-        self.versions_count = _grouped(w, sessions, self._versions_counts, int)
-        self.all_versions = _grouped(w, sessions, self._all_versions, list)
-        self.files_by_version = _loader(w, sessions, versions_repo.files_by_version, list)
-        self.metrics_by_version = _loader(w, sessions, versions_repo.metrics_by_version, dict)
-        self.statistics_by_version = _loader(w, sessions, versions_repo.statistics_by_version, list)
-        self.aliases_by_version = _loader(w, sessions, versions_repo.aliases_by_version, list)
-        self.aliases_by_model = _loader(w, sessions, self._aliases_by_model, list)
-        self.pricing_by_model = _grouped(w, sessions, self._pricing, list)
-        self.scores_page = _grouped(w, sessions, self._scores_pages, _empty_page)
-        self.scores_count = _grouped(w, sessions, self._scores_counts, int)
-        self.top_scores = _grouped(w, sessions, self._top_scores, list)
-        self.models_page_by_parent = _grouped(w, sessions, self._models_pages, _empty_page)
-        self.models_count_by_parent = _grouped(w, sessions, self._models_counts, int)
-        self.pricing_page_by_provider = _grouped(w, sessions, self._pricing_pages, _empty_page)
-        self.pricing_count_by_provider = _grouped(w, sessions, self._pricing_counts, int)
-        self.alias_history_page = _grouped(w, sessions, self._alias_history_pages, _empty_page)
-        self.alias_history_count = _grouped(w, sessions, self._alias_history_counts, int)
-        self.alias_at = _loader(w, sessions, self._alias_at)
-        self.scores_by_pair = _loader(w, sessions, self._scores_by_pairs, list)
-        self.price_history_page = _grouped(w, sessions, self._price_history_pages, _empty_page)
-        self.price_history_count = _grouped(w, sessions, self._price_history_counts, int)
-        self.external_ids_by_model = _loader(w, sessions, external_ids_repo.by_model, list)
+        self.scope = ReadScope(sessions)
+        self.waves = Waves(self.scope)
+
+    async def close(self) -> None:
+        await self.scope.close()
+
+    @cached_property
+    def organization_by_id(self) -> Loader[Any, Any]:
+        return _by_id_table(self.waves, OrganizationRow)
+
+    @cached_property
+    def organization_by_slug(self) -> Loader[Any, Any]:
+        return _by_slug_table(self.waves, OrganizationRow)
+
+    @cached_property
+    def license_by_id(self) -> Loader[Any, Any]:
+        return _by_id_table(self.waves, LicenseRow)
+
+    @cached_property
+    def family_by_id(self) -> Loader[Any, Any]:
+        return _by_id_table(self.waves, FamilyRow)
+
+    @cached_property
+    def family_by_slug(self) -> Loader[Any, Any]:
+        return _by_slug_table(self.waves, FamilyRow)
+
+    @cached_property
+    def benchmark_by_id(self) -> Loader[Any, Any]:
+        return _by_id_table(self.waves, BenchmarkRow)
+
+    @cached_property
+    def benchmark_by_slug(self) -> Loader[Any, Any]:
+        return _by_slug_table(self.waves, BenchmarkRow)
+
+    @cached_property
+    def provider_by_id(self) -> Loader[Any, Any]:
+        return _by_id_table(self.waves, ProviderRow)
+
+    @cached_property
+    def provider_by_slug(self) -> Loader[Any, Any]:
+        return _by_slug_table(self.waves, ProviderRow)
+
+    @cached_property
+    def model_by_id(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._models_by_id)
+
+    @cached_property
+    def model_by_name(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._models_by_name)
+
+    @cached_property
+    def version_by_id(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._versions_by_id)
+
+    @cached_property
+    def version_by_ref(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._versions_by_ref)
+
+    @cached_property
+    def score_by_id(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._scores_by_id)
+
+    @cached_property
+    def latest_version(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._latest, lambda: None)
+
+    @cached_property
+    def versions_page(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._versions_pages, _empty_page)
+
+    @cached_property
+    def versions_count(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._versions_counts, int)
+
+    @cached_property
+    def all_versions(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._all_versions, list)
+
+    @cached_property
+    def files_by_version(self) -> Loader[Any, Any]:
+        return _loader(self.waves, versions_repo.files_by_version, list)
+
+    @cached_property
+    def metrics_by_version(self) -> Loader[Any, Any]:
+        return _loader(self.waves, versions_repo.metrics_by_version, dict)
+
+    @cached_property
+    def statistics_by_version(self) -> Loader[Any, Any]:
+        return _loader(self.waves, versions_repo.statistics_by_version, list)
+
+    @cached_property
+    def aliases_by_version(self) -> Loader[Any, Any]:
+        return _loader(self.waves, versions_repo.aliases_by_version, list)
+
+    @cached_property
+    def aliases_by_model(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._aliases_by_model, list)
+
+    @cached_property
+    def pricing_by_model(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._pricing, list)
+
+    @cached_property
+    def scores_page(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._scores_pages, _empty_page)
+
+    @cached_property
+    def scores_count(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._scores_counts, int)
+
+    @cached_property
+    def top_scores(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._top_scores, list)
+
+    @cached_property
+    def models_page_by_parent(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._models_pages, _empty_page)
+
+    @cached_property
+    def models_count_by_parent(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._models_counts, int)
+
+    @cached_property
+    def pricing_page_by_provider(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._pricing_pages, _empty_page)
+
+    @cached_property
+    def pricing_count_by_provider(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._pricing_counts, int)
+
+    @cached_property
+    def alias_history_page(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._alias_history_pages, _empty_page)
+
+    @cached_property
+    def alias_history_count(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._alias_history_counts, int)
+
+    @cached_property
+    def alias_at(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._alias_at)
+
+    @cached_property
+    def scores_by_pair(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._scores_by_pairs, list)
+
+    @cached_property
+    def price_history_page(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._price_history_pages, _empty_page)
+
+    @cached_property
+    def price_history_count(self) -> Loader[Any, Any]:
+        return _grouped(self.waves, self._price_history_counts, int)
+
+    @cached_property
+    def external_ids_by_model(self) -> Loader[Any, Any]:
+        return _loader(self.waves, external_ids_repo.by_model, list)
 
     async def _models_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-        return {row[0].id: row for row in await models_repo.by_ids(session, self.viewer, ids)}
+        return {m.id: m for m in await models_repo.by_ids(session, self.viewer, ids)}
 
     async def _models_by_name(
         self, session: AsyncSession, names: list[tuple[str, str]]
     ) -> dict[tuple[str, str], Any]:
-        found = await models_repo.by_names(session, self.viewer, names)
-        return {(row.organization_slug, row[0].slug): row for row in found}
+        found = await models_repo.records_by_names(session, self.viewer, names)
+        return {(m.organization.slug, m.model.slug): m for m in found}
 
     async def _versions_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await versions_repo.by_ids(session, self.viewer, ids)}
@@ -162,7 +279,7 @@ class Loaders:
         return found
 
     async def _scores_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-        return {row[0].id: row for row in await scores_repo.by_ids(session, self.viewer, ids)}
+        return {r.score.id: r for r in await scores_repo.by_ids(session, self.viewer, ids)}
 
     async def _latest(
         self, session: AsyncSession, ids: list[int], active_only: bool

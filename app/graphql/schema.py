@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
+from app.graphql import fast_fields
 from app.graphql.input_guard import RejectNulCharacters
 from app.graphql.limits import QueryLimits
 from app.graphql.mutations.catalog import CatalogMutation
@@ -63,13 +64,15 @@ class CatalogSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return CatalogSchema(
+    built = CatalogSchema(
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
         extensions=[QueryLimits, RejectNulCharacters],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),
     )
+    fast_fields.streamline(built)
+    return built
 
 
 schema = build_schema()

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -149,6 +150,10 @@ class CatalogGraphQL(GraphQL[Context, None]):
             # Never Starlette's text/plain 500: the envelope, the request id, the log.
             logger.exception("internal error (request %s)", self.request_id(request))
             response = error_response(InternalError(INTERNAL_DETAIL), self.request_id(request))
+        finally:
+            context: Context | None = getattr(request.state, "context", None)
+            if context is not None:
+                await context.close()
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -208,7 +213,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
             # Negotiated before the body is read: an unacceptable `Accept` is 406 at once.
             response.media_type = negotiate(request.headers.get("accept"))
             request.state.sub_response = response
-        return Context(
+        context = Context(
             viewer=viewer,
             request_id=request_id,
             sessions=self.sessions,
@@ -218,6 +223,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+        # The view closes it (its read session) once the response is built.
+        request.state.context = context
+        return context
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -248,6 +256,14 @@ class CatalogGraphQL(GraphQL[Context, None]):
             if isinstance(extensions.get("detail"), str):
                 extensions["detail"] = strip_suggestions(extensions["detail"])
         return formatted
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than `json` on a large response."""
+        try:
+            return orjson.dumps(data)
+        except (TypeError, orjson.JSONEncodeError):
+            # Integers beyond 64 bits and other values orjson refuses: the standard encoder.
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def create_response(
         self,

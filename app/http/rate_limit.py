@@ -43,7 +43,7 @@ from app.settings import Settings
 
 logger = logging.getLogger("app.http")
 
-UNLIMITED_PATHS = ("/healthz",)
+UNLIMITED_PATHS = ("/livez", "/readyz", "/healthz")
 UNLIMITED_PREFIXES = ("/static/",)
 REDIS_KEY_PREFIX = "catalog:ratelimit:"
 REDIS_RETRY_SECONDS = 5.0

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import Viewer
 from app.db.tables import ModelExternalIdRow, ModelRow, OrganizationRow
 from app.repositories import models as models_repo
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 from app.services import identity
 
@@ -19,13 +20,17 @@ from app.services import identity
 async def by_model(
     session: AsyncSession, model_ids: Sequence[int]
 ) -> dict[int, list[ModelExternalIdRow]]:
-    stmt = (
-        select(ModelExternalIdRow)
-        .where(ModelExternalIdRow.model_id.in_(model_ids))
-        .order_by(ModelExternalIdRow.model_id, ModelExternalIdRow.source, ModelExternalIdRow.id)
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("external_ids", dialect),
+        lambda: (
+            select(ModelExternalIdRow)
+            .where(in_ids(ModelExternalIdRow.model_id, dialect))
+            .order_by(ModelExternalIdRow.model_id, ModelExternalIdRow.source, ModelExternalIdRow.id)
+        ),
     )
     grouped: dict[int, list[ModelExternalIdRow]] = defaultdict(list)
-    for row in (await session.scalars(stmt)).all():
+    for row in (await session.scalars(stmt, {"ids": list(model_ids)})).all():
         grouped[row.model_id].append(row)
     return grouped
 

@@ -12,16 +12,17 @@ import binascii
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.errors import InvalidRequest
+from app.repositories.statements import dialect_of, in_ids, statements
 
 # Any SELECT, whatever its columns (SQLAlchemy 2.1 types Select by its row tuple).
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -191,7 +192,8 @@ def order_clauses(keys: Sequence[SortKey], *, reverse: bool = False) -> list[Col
 def after_predicate(
     keys: Sequence[SortKey], values: Sequence[Any], *, reverse: bool = False
 ) -> ColumnElement[bool]:
-    """Rows strictly after `values` in the ordering (before it when `reverse`)."""
+    """Rows strictly after `values` in the ordering (before it when `reverse`). A value may
+    be a bound parameter (`cursor_params`); None stays structural (the NULL block)."""
     disjuncts: list[ColumnElement[bool]] = []
     equal_so_far: list[ColumnElement[bool]] = []
     for key, value in zip(keys, values, strict=True):
@@ -211,40 +213,121 @@ def after_predicate(
     return or_(*disjuncts) if disjuncts else true()
 
 
+def cursor_params(keys: Sequence[SortKey], values: Sequence[Any]) -> list[Any]:
+    """Bound parameters standing for a cursor's values (None where the value is NULL)."""
+    return [
+        None if value is None else bindparam(f"pg_after{i}", type_=getattr(key.expr, "type", None))
+        for i, (key, value) in enumerate(zip(keys, values, strict=True))
+    ]
+
+
+def cursor_values(values: Sequence[Any]) -> dict[str, Any]:
+    return {f"pg_after{i}": value for i, value in enumerate(values) if value is not None}
+
+
+async def fetch_cached_page(
+    session: AsyncSession,
+    shape: Hashable,
+    build: Callable[[], tuple[AnySelect, Sequence[SortKey]]],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
+) -> PageResult:
+    """`fetch_page` with the page statement built once per `shape` (what `build` depends on)
+    and the page's direction and cursor shape; cursor values and the size are parameters."""
+    nulls = None if page.after is None else tuple(v is None for v in page.after)
+
+    def build_page() -> tuple[AnySelect, Sequence[SortKey]]:
+        stmt, keys = build()
+        reverse = not page.forward
+        if page.after is not None:
+            stmt = stmt.where(
+                after_predicate(keys, cursor_params(keys, page.after), reverse=reverse)
+            )
+        stmt = stmt.add_columns(*(k.expr.label(_label(i)) for i, k in enumerate(keys)))
+        stmt = stmt.order_by(*order_clauses(keys, reverse=reverse)).limit(bindparam("pg_limit"))
+        return stmt, keys
+
+    stmt, keys = statements.get(("page", shape, page.forward, nulls), build_page)
+    params = {"pg_limit": page.limit + 1, **cursor_values(page.after or ())}
+    result = (await session.execute(stmt, params)).all()
+    return _shape(result, keys, page, convert)
+
+
 def _label(index: int) -> str:
     return f"pg_k{index}"
 
 
 async def fetch_page(
-    session: AsyncSession, stmt: AnySelect, keys: Sequence[SortKey], page: Page
+    session: AsyncSession,
+    stmt: AnySelect,
+    keys: Sequence[SortKey],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
 ) -> PageResult:
-    """One page of `stmt` (whose first column is the entity) in the order of `keys`."""
+    """One page of `stmt` in the order of `keys`; `convert` turns each row into a record."""
     reverse = not page.forward
     if page.after is not None:
         stmt = stmt.where(after_predicate(keys, page.after, reverse=reverse))
     stmt = stmt.add_columns(*(k.expr.label(_label(i)) for i, k in enumerate(keys)))
     stmt = stmt.order_by(*order_clauses(keys, reverse=reverse)).limit(page.limit + 1)
     result = (await session.execute(stmt)).all()
-    return _shape(result, keys, page)
+    return _shape(result, keys, page, convert)
 
 
 async def fetch_partitioned_pages(
     session: AsyncSession,
     stmt: AnySelect,
-    entity: type[Any],
+    entity: type[Any] | None,
     keys: Sequence[SortKey],
     page: Page,
     partition: Any,
     parent_ids: Sequence[Any],
+    convert: Callable[[Any], Any] | None = None,
+    shape: Hashable | None = None,
 ) -> dict[Any, PageResult]:
     """The same page for each parent in one query (ROW_NUMBER() over each parent's rows).
 
-    `stmt` selects `entity` first, then any labelled extra columns; rows come back the same way.
+    With an ORM `entity`, `stmt` selects it first, then any labelled extra columns, and rows
+    come back the same way. With `entity=None`, `stmt` selects plain columns, and `convert`
+    builds each row's record from them (they come first, in the same order).
+
+    With a `shape` (what `stmt` depends on: its viewer, filter, ordering), the page
+    statement is built once per shape, direction and cursor shape, and the parents, the page
+    size and the cursor values are parameters.
     """
+    dialect = dialect_of(session)
+
+    def build() -> Any:
+        return _partitioned_statement(stmt, entity, keys, page, partition, dialect)
+
+    if shape is None:
+        outer = build()
+    else:
+        nulls = None if page.after is None else tuple(v is None for v in page.after)
+        outer = statements.get(("pages", dialect, shape, page.forward, nulls), build)
+    params = {
+        "pg_parents": list(parent_ids),
+        "pg_limit": page.limit + 1,
+        **cursor_values(page.after or ()),
+    }
+    grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
+    for row in (await session.execute(outer, params)).all():
+        grouped[row.pg_parent].append(row)
+    return {pid: _shape(rows, keys, page, convert) for pid, rows in grouped.items()}
+
+
+def _partitioned_statement(
+    stmt: AnySelect,
+    entity: type[Any] | None,
+    keys: Sequence[SortKey],
+    page: Page,
+    partition: Any,
+    dialect: str,
+) -> Any:
     reverse = not page.forward
-    stmt = stmt.where(partition.in_(parent_ids))
+    stmt = stmt.where(in_ids(partition, dialect, "pg_parents"))
     if page.after is not None:
-        stmt = stmt.where(after_predicate(keys, page.after, reverse=reverse))
+        stmt = stmt.where(after_predicate(keys, cursor_params(keys, page.after), reverse=reverse))
     row_number = func.row_number().over(
         partition_by=partition, order_by=order_clauses(keys, reverse=reverse)
     )
@@ -254,28 +337,32 @@ async def fetch_partitioned_pages(
         row_number.label("pg_rn"),
         *(k.expr.label(_label(i)) for i, k in enumerate(keys)),
     ).subquery()
-    outer = (
-        select(
-            aliased(entity, inner),
-            *(inner.c[name] for name in extra_names),
-            inner.c.pg_parent,
-            *(inner.c[_label(i)] for i in range(len(keys))),
-        )
-        .where(inner.c.pg_rn <= page.limit + 1)
+    picked: list[Any] = (
+        [aliased(entity, inner), *(inner.c[name] for name in extra_names)]
+        if entity is not None
+        else [c for c in inner.c if c.key not in ("pg_parent", "pg_rn")][: -len(keys)]
+    )
+    return (
+        select(*picked, inner.c.pg_parent, *(inner.c[_label(i)] for i in range(len(keys))))
+        .where(inner.c.pg_rn <= bindparam("pg_limit"))
         .order_by(inner.c.pg_parent, inner.c.pg_rn)
     )
-    grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
-    for row in (await session.execute(outer)).all():
-        grouped[row.pg_parent].append(row)
-    return {pid: _shape(rows, keys, page) for pid, rows in grouped.items()}
 
 
-def _shape(result: Sequence[Any], keys: Sequence[SortKey], page: Page) -> PageResult:
+def _shape(
+    result: Sequence[Any],
+    keys: Sequence[SortKey],
+    page: Page,
+    convert: Callable[[Any], Any] | None = None,
+) -> PageResult:
     has_more = len(result) > page.limit
     rows = list(result[: page.limit])
     if not page.forward:
         rows.reverse()
-    cursors = [encode_cursor([getattr(r, _label(i)) for i in range(len(keys))], keys) for r in rows]
+    width = len(keys)
+    cursors = [encode_cursor(r[-width:], keys) for r in rows]
+    if convert is not None:
+        rows = [convert(r) for r in rows]
     return PageResult(
         rows=rows,
         cursors=cursors,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
@@ -24,6 +24,16 @@ from app.db.tables import (
     ProviderRow,
 )
 from app.repositories import keyset
+from app.repositories.records import (
+    FamilyRecord,
+    LicenseRecord,
+    ModelColumns,
+    ModelRecord,
+    OrganizationRecord,
+    columns,
+    optional,
+)
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
@@ -76,25 +86,78 @@ class ModelOrder:
 
 
 def base() -> keyset.AnySelect:
-    """Models with their organization's slug (for canonical names), every query's start."""
+    """ORM models with their organization's slug, for the write side (mutations)."""
     return select(ModelRow, OrganizationRow.slug.label("organization_slug")).join(
         OrganizationRow, OrganizationRow.id == ModelRow.organization_id
     )
 
 
-async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
-    stmt = base().where(ModelRow.id.in_(ids), model_visible(viewer))
-    return list((await session.execute(stmt)).all())
+_MODELS = ModelRow.__table__
+_ORGANIZATIONS = OrganizationRow.__table__
+_LICENSES = LicenseRow.__table__
+_FAMILIES = FamilyRow.__table__
+RECORD_COLUMNS = [
+    *columns(ModelColumns, _MODELS),
+    *columns(OrganizationRecord, _ORGANIZATIONS, "org_"),
+    *columns(LicenseRecord, _LICENSES, "lic_"),
+    *columns(FamilyRecord, _FAMILIES, "fam_"),
+]
+_ORG_AT = ModelColumns.width
+_LICENSE_AT = _ORG_AT + OrganizationRecord.width
+_FAMILY_AT = _LICENSE_AT + LicenseRecord.width
+
+
+def read_base() -> keyset.AnySelect:
+    """Models with their organization, license and family as plain columns: the read side's
+    start (rows become `ModelRecord`s through `record`)."""
+    return select(*RECORD_COLUMNS).select_from(
+        _MODELS.join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _MODELS.c.organization_id)
+        .outerjoin(_LICENSES, _LICENSES.c.id == _MODELS.c.license_id)
+        .outerjoin(_FAMILIES, _FAMILIES.c.id == _MODELS.c.family_id)
+    )
+
+
+def record(row: Any) -> ModelRecord:
+    return ModelRecord(
+        ModelColumns.build(row),
+        OrganizationRecord.build(row, _ORG_AT),
+        optional(LicenseRecord, row, _LICENSE_AT),
+        optional(FamilyRecord, row, _FAMILY_AT),
+    )
+
+
+async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ModelRecord]:
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("models_by_id", dialect, viewer.organization_id),
+        lambda: read_base().where(in_ids(ModelRow.id, dialect), model_visible(viewer)),
+    )
+    return [record(row) for row in await session.execute(stmt, {"ids": list(ids)})]
 
 
 async def by_names(
     session: AsyncSession, viewer: Viewer, names: Sequence[tuple[str, str]]
 ) -> list[Any]:
-    """Models by (organization slug, model slug)."""
+    """ORM models by (organization slug, model slug), for the write side."""
     stmt = base().where(
         tuple_(OrganizationRow.slug, ModelRow.slug).in_(list(names)), model_visible(viewer)
     )
     return list((await session.execute(stmt)).all())
+
+
+async def records_by_names(
+    session: AsyncSession, viewer: Viewer, names: Sequence[tuple[str, str]]
+) -> list[ModelRecord]:
+    """Models by (organization slug, model slug)."""
+    stmt = statements.get(
+        ("models_by_name", viewer.organization_id),
+        lambda: read_base().where(
+            tuple_(OrganizationRow.slug, ModelRow.slug).in_(bindparam("names", expanding=True)),
+            model_visible(viewer),
+        ),
+    )
+    rows = await session.execute(stmt, {"names": [tuple(name) for name in names]})
+    return [record(row) for row in rows]
 
 
 def _current_price() -> ColumnElement[bool]:
@@ -208,7 +271,7 @@ def filter_conditions(f: ModelFilter) -> list[ColumnElement[bool]]:
 
 def _order_source(order: ModelOrder) -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
     """The base statement for an ordering and its sort keys (always ending with the id)."""
-    stmt = base()
+    stmt = read_base()
     tiebreak = keyset.SortKey(ModelRow.id, order.descending, "int")
     desc = order.descending
     simple: dict[str, tuple[Any, keyset.Codec, bool]] = {
@@ -263,9 +326,12 @@ def sort_keys(order: ModelOrder) -> list[keyset.SortKey]:
 async def page(
     session: AsyncSession, viewer: Viewer, f: ModelFilter, order: ModelOrder, pg: keyset.Page
 ) -> keyset.PageResult:
-    stmt, keys = _order_source(order)
-    stmt = stmt.where(model_visible(viewer), *filter_conditions(f))
-    return await keyset.fetch_page(session, stmt, keys, pg)
+    def build() -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
+        stmt, keys = _order_source(order)
+        return stmt.where(model_visible(viewer), *filter_conditions(f)), keys
+
+    shape = ("models", viewer.organization_id, f, order)
+    return await keyset.fetch_cached_page(session, shape, build, pg, record)
 
 
 async def count(session: AsyncSession, viewer: Viewer, f: ModelFilter) -> int:
@@ -303,7 +369,7 @@ async def pages_by_parent(
     stmt, column = _partition(stmt, partition)
     stmt = stmt.where(model_visible(viewer), *filter_conditions(f))
     return await keyset.fetch_partitioned_pages(
-        session, stmt, ModelRow, keys, pg, column, parent_ids
+        session, stmt, None, keys, pg, column, parent_ids, record
     )
 
 

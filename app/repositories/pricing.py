@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import Viewer
 from app.db.tables import ModelRow, ProviderPricingRow, ProviderRow
 from app.repositories import keyset
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 
 SORT_KEYS = [keyset.SortKey(ProviderPricingRow.id, False, "int")]
@@ -80,13 +81,18 @@ def _visible_pricing(viewer: Viewer, as_of: datetime | None) -> keyset.AnySelect
 async def by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], as_of: datetime | None
 ) -> dict[int, list[Any]]:
-    stmt = (
-        _visible_pricing(viewer, as_of)
-        .where(ProviderPricingRow.model_id.in_(model_ids))
-        .order_by(ProviderPricingRow.model_id, ProviderRow.name, ProviderPricingRow.id)
-    )
+    dialect = dialect_of(session)
+
+    def build() -> Any:
+        return (
+            _visible_pricing(viewer, as_of)
+            .where(in_ids(ProviderPricingRow.model_id, dialect))
+            .order_by(ProviderPricingRow.model_id, ProviderRow.name, ProviderPricingRow.id)
+        )
+
+    stmt = statements.get(("prices", dialect, viewer.organization_id, as_of), build)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in (await session.execute(stmt)).all():
+    for row in (await session.execute(stmt, {"ids": list(model_ids)})).all():
         grouped[row[0].model_id].append(row)
     return grouped
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,7 +21,20 @@ from app.db.tables import (
 from app.repositories import keyset
 from app.repositories import pricing as pricing_repo
 from app.repositories.models import ModelFilter, filter_conditions
+from app.repositories.records import BenchmarkRecord, ScoreColumns, ScoreRecord, columns
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
+
+_SCORES = BenchmarkScoreRow.__table__
+_BENCHMARKS = BenchmarkRow.__table__
+RECORD_COLUMNS = [*columns(ScoreColumns, _SCORES), *columns(BenchmarkRecord, _BENCHMARKS, "bm_")]
+RECORD_NAMES = [str(c.key) for c in RECORD_COLUMNS]
+
+
+def record(row: Any) -> ScoreRecord:
+    """A row whose first columns are `RECORD_COLUMNS`."""
+    return ScoreRecord(ScoreColumns.build(row), BenchmarkRecord.build(row, ScoreColumns.width))
+
 
 SORT_KEYS = [
     keyset.SortKey(BenchmarkScoreRow.normalized_score, True, "float", True),
@@ -37,17 +50,32 @@ class ScoreFilter:
     self_reported: bool | None = None
 
 
-def visible_scores(viewer: Viewer) -> keyset.AnySelect:
-    """Scores with their benchmark's slug, name and category, of models the viewer sees.
-
-    A score tied to a version is visible only when that version is."""
+def _hidden_version(viewer: Viewer) -> ColumnElement[bool]:
     version = aliased(ModelVersionRow)
-    hidden_version = (
+    return (
         select(version.id)
         .where(version.id == BenchmarkScoreRow.version_id)
         .where(~_version_visible_alias(viewer, version))
         .exists()
     )
+
+
+def visible_score_records(viewer: Viewer) -> keyset.AnySelect:
+    """`visible_scores` as plain columns (`RECORD_COLUMNS`), for `record`."""
+    return (
+        select(*RECORD_COLUMNS)
+        .select_from(_SCORES)
+        .join(_BENCHMARKS, _BENCHMARKS.c.id == _SCORES.c.benchmark_id)
+        .join(ModelRow, ModelRow.id == _SCORES.c.model_id)
+        .where(model_visible(viewer), ~_hidden_version(viewer))
+    )
+
+
+def visible_scores(viewer: Viewer) -> keyset.AnySelect:
+    """Scores with their benchmark's slug, name and category, of models the viewer sees.
+
+    A score tied to a version is visible only when that version is."""
+    hidden_version = _hidden_version(viewer)
     return (
         select(
             BenchmarkScoreRow,
@@ -91,49 +119,76 @@ def ranking_value() -> ColumnElement[float]:
     return case((BenchmarkRow.higher_is_better.is_(True), raw), else_=-raw)
 
 
-async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
-    stmt = visible_scores(viewer).where(BenchmarkScoreRow.id.in_(ids))
-    return list((await session.execute(stmt)).all())
+async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ScoreRecord]:
+    stmt = visible_score_records(viewer).where(BenchmarkScoreRow.id.in_(ids))
+    return [record(row) for row in await session.execute(stmt)]
 
 
 async def pages_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter, pg: keyset.Page
 ) -> dict[int, keyset.PageResult]:
-    stmt = _filtered(visible_scores(viewer), f)
+    stmt = _filtered(visible_score_records(viewer), f)
     return await keyset.fetch_partitioned_pages(
-        session, stmt, BenchmarkScoreRow, SORT_KEYS, pg, BenchmarkScoreRow.model_id, model_ids
+        session,
+        stmt,
+        None,
+        SORT_KEYS,
+        pg,
+        BenchmarkScoreRow.model_id,
+        model_ids,
+        record,
+        shape=("scores", viewer.organization_id, f),
     )
 
 
 async def counts_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: ScoreFilter
 ) -> dict[int, int]:
-    base = _filtered(visible_scores(viewer), f).where(BenchmarkScoreRow.model_id.in_(model_ids))
-    stmt = base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
-        BenchmarkScoreRow.model_id
-    )
-    found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
+    dialect = dialect_of(session)
+
+    def build() -> Any:
+        base = _filtered(visible_scores(viewer), f).where(
+            in_ids(BenchmarkScoreRow.model_id, dialect)
+        )
+        return base.with_only_columns(BenchmarkScoreRow.model_id, func.count()).group_by(
+            BenchmarkScoreRow.model_id
+        )
+
+    stmt = statements.get(("score_counts", dialect, viewer.organization_id, f), build)
+    rows = await session.execute(stmt, {"ids": list(model_ids)})
+    found = {mid: int(n) for mid, n in rows.all()}
     return {mid: found.get(mid, 0) for mid in model_ids}
 
 
 async def top_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], limit: int
-) -> dict[int, list[Any]]:
+) -> dict[int, list[ScoreRecord]]:
     """Each model's best score per benchmark (by `ranking_value`: lower-is-better and
     unbounded scales count too), best normalized scores first (unbounded ones last), `limit`
     of them."""
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("top_scores", dialect, viewer.organization_id), lambda: _top_statement(viewer, dialect)
+    )
+    grouped: dict[int, list[ScoreRecord]] = defaultdict(list)
+    for row in await session.execute(stmt, {"ids": list(model_ids), "limit": limit}):
+        found = record(row)
+        grouped[found.score.model_id].append(found)
+    return grouped
+
+
+def _top_statement(viewer: Viewer, dialect: str) -> Any:
     value = ranking_value()
     best_per_benchmark = func.row_number().over(
         partition_by=[BenchmarkScoreRow.model_id, BenchmarkScoreRow.benchmark_id],
         order_by=[value.is_(None).asc(), value.desc(), BenchmarkScoreRow.id.asc()],
     )
     inner = (
-        visible_scores(viewer)
-        .where(BenchmarkScoreRow.model_id.in_(model_ids))
+        visible_score_records(viewer)
+        .where(in_ids(BenchmarkScoreRow.model_id, dialect))
         .add_columns(best_per_benchmark.label("lb_best"))
         .subquery()
     )
-    score = aliased(BenchmarkScoreRow, inner)
     ranked_in_model = func.row_number().over(
         partition_by=inner.c.model_id,
         order_by=[
@@ -143,21 +198,16 @@ async def top_by_model(
         ],
     )
     ranked = (
-        select(score, inner.c.benchmark_slug, inner.c.benchmark_name, inner.c.benchmark_category)
+        select(*(inner.c[name] for name in RECORD_NAMES))
         .add_columns(ranked_in_model.label("lb_rank"))
         .where(inner.c.lb_best == 1)
         .subquery()
     )
-    final = aliased(BenchmarkScoreRow, ranked)
-    stmt = (
-        select(final, ranked.c.benchmark_slug, ranked.c.benchmark_name, ranked.c.benchmark_category)
-        .where(ranked.c.lb_rank <= limit)
+    return (
+        select(*(ranked.c[name] for name in RECORD_NAMES))
+        .where(ranked.c.lb_rank <= bindparam("limit"))
         .order_by(ranked.c.model_id, ranked.c.lb_rank)
     )
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in (await session.execute(stmt)).all():
-        grouped[row[0].model_id].append(row)
-    return grouped
 
 
 def leaderboard_value(benchmark: BenchmarkRow) -> Any:
@@ -196,15 +246,17 @@ class Board:
     scores: ScoreFilter | None = None
 
 
-def _leaderboard_subquery(viewer: Viewer, board: Board) -> Any:
+def _leaderboard_subquery(viewer: Viewer, board: Board, *, as_records: bool = True) -> Any:
+    """Every ranked model's best score; as record columns, or (`as_records=False`) with the
+    ORM entity's columns for `best_per_model`'s callers."""
     benchmark = board.benchmark
     value = leaderboard_value(benchmark)
     best = func.row_number().over(
         partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
     )
+    start = visible_score_records(viewer) if as_records else visible_scores(viewer)
     candidates = (
-        visible_scores(viewer)
-        .where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
+        start.where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
         .where(*filter_conditions(board.models))
         .add_columns(value.label("lb_value"), best.label("lb_best"))
     )
@@ -223,18 +275,15 @@ async def leaderboard(
 ) -> keyset.PageResult:
     """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
 
-    Rows are the best score with its benchmark columns and `_rank`."""
+    Rows are (the best score's record, its rank)."""
     ranked = _leaderboard_subquery(viewer, board)
     keys = leaderboard_keys(ranked)
-    score = aliased(BenchmarkScoreRow, ranked)
-    stmt = select(
-        score,
-        ranked.c.benchmark_slug,
-        ranked.c.benchmark_name,
-        ranked.c.benchmark_category,
-        ranked.c.lb_rank,
-    )
-    return await keyset.fetch_page(session, stmt, keys, pg)
+    stmt = select(*(ranked.c[name] for name in RECORD_NAMES), ranked.c.lb_rank)
+    return await keyset.fetch_page(session, stmt, keys, pg, _ranked_record)
+
+
+def _ranked_record(row: Any) -> tuple[ScoreRecord, int]:
+    return record(row), int(row.lb_rank)
 
 
 async def leaderboard_count(session: AsyncSession, viewer: Viewer, board: Board) -> int:
@@ -245,7 +294,7 @@ async def leaderboard_count(session: AsyncSession, viewer: Viewer, board: Board)
 async def best_per_model(session: AsyncSession, viewer: Viewer, board: Board) -> list[Any]:
     """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged), with
     the ranking value as `lb_value`."""
-    ranked = _leaderboard_subquery(viewer, board)
+    ranked = _leaderboard_subquery(viewer, board, as_records=False)
     score = aliased(BenchmarkScoreRow, ranked)
     stmt = select(
         score,

@@ -22,6 +22,7 @@ from app.db.tables import (
     VersionStatisticRow,
 )
 from app.repositories import keyset
+from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import version_visible
 
 DELETED = "DELETED"
@@ -61,8 +62,12 @@ def _filtered(stmt: keyset.AnySelect, f: VersionFilter) -> keyset.AnySelect:
 
 
 async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
-    stmt = _visible_versions(viewer).where(ModelVersionRow.id.in_(ids))
-    return list((await session.execute(stmt)).all())
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("versions_by_id", dialect, viewer.organization_id),
+        lambda: _visible_versions(viewer).where(in_ids(ModelVersionRow.id, dialect)),
+    )
+    return list((await session.execute(stmt, {"ids": list(ids)})).all())
 
 
 async def by_model_and_version(
@@ -101,20 +106,32 @@ async def pages_by_model(
 ) -> dict[int, keyset.PageResult]:
     stmt = _filtered(_visible_versions(viewer), f)
     return await keyset.fetch_partitioned_pages(
-        session, stmt, ModelVersionRow, SORT_KEYS, pg, ModelVersionRow.model_id, model_ids
+        session,
+        stmt,
+        ModelVersionRow,
+        SORT_KEYS,
+        pg,
+        ModelVersionRow.model_id,
+        model_ids,
+        shape=("versions", viewer.organization_id, f),
     )
 
 
 async def counts_by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: VersionFilter
 ) -> dict[int, int]:
-    stmt = _filtered(
-        select(ModelVersionRow.model_id, func.count())
-        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
-        .where(ModelVersionRow.model_id.in_(model_ids), version_visible(viewer)),
-        f,
-    ).group_by(ModelVersionRow.model_id)
-    found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("version_counts", dialect, viewer.organization_id, f),
+        lambda: _filtered(
+            select(ModelVersionRow.model_id, func.count())
+            .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+            .where(in_ids(ModelVersionRow.model_id, dialect), version_visible(viewer)),
+            f,
+        ).group_by(ModelVersionRow.model_id),
+    )
+    rows = await session.execute(stmt, {"ids": list(model_ids)})
+    found = {mid: int(n) for mid, n in rows.all()}
     return {mid: found.get(mid, 0) for mid in model_ids}
 
 
@@ -122,10 +139,17 @@ async def all_for_models(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], f: VersionFilter
 ) -> dict[int, list[Any]]:
     """Every visible version of each model, newest first (for comparisons)."""
-    stmt = _filtered(_visible_versions(viewer), f).where(ModelVersionRow.model_id.in_(model_ids))
-    stmt = stmt.order_by(*keyset.order_clauses(SORT_KEYS))
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("all_versions", dialect, viewer.organization_id, f),
+        lambda: (
+            _filtered(_visible_versions(viewer), f)
+            .where(in_ids(ModelVersionRow.model_id, dialect))
+            .order_by(*keyset.order_clauses(SORT_KEYS))
+        ),
+    )
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in (await session.execute(stmt)).all():
+    for row in (await session.execute(stmt, {"ids": list(model_ids)})).all():
         grouped[row[0].model_id].append(row)
     return grouped
 
@@ -136,10 +160,20 @@ async def latest_by_model(
     """The contract's latest rule: the `latest` alias if set (and visible, not deleted), else
     the highest non-prerelease version that is not deleted, else the highest prerelease.
     With `active_only`, the same over ACTIVE versions (the `latest` alias only if ACTIVE)."""
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("latest_version", dialect, viewer.organization_id, active_only),
+        lambda: _latest_statement(viewer, dialect, active_only),
+    )
+    rows = await session.execute(stmt, {"ids": list(model_ids)})
+    return {row[0].model_id: row for row in rows.all()}
+
+
+def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
     status_ok = (
         ModelVersionRow.status == "ACTIVE" if active_only else ModelVersionRow.status != DELETED
     )
-    ranked = _visible_versions(viewer).where(ModelVersionRow.model_id.in_(model_ids), status_ok)
+    ranked = _visible_versions(viewer).where(in_ids(ModelVersionRow.model_id, dialect), status_ok)
     alias_rank = (
         select(VersionAliasRow.version_id)
         .where(VersionAliasRow.alias == "latest", VersionAliasRow.version_id == ModelVersionRow.id)
@@ -155,22 +189,24 @@ async def latest_by_model(
         ],
     )
     inner = ranked.add_columns(row_number.label("_rn")).subquery()
-
     version = aliased(ModelVersionRow, inner)
-    stmt = select(version, inner.c.canonical_name).where(inner.c._rn == 1)
-    return {row[0].model_id: row for row in (await session.execute(stmt)).all()}
+    return select(version, inner.c.canonical_name).where(inner.c._rn == 1)
 
 
 async def files_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, list[VersionFileRow]]:
-    stmt = (
-        select(VersionFileRow)
-        .where(VersionFileRow.version_id.in_(version_ids))
-        .order_by(VersionFileRow.version_id, VersionFileRow.path)
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("version_files", dialect),
+        lambda: (
+            select(VersionFileRow)
+            .where(in_ids(VersionFileRow.version_id, dialect))
+            .order_by(VersionFileRow.version_id, VersionFileRow.path)
+        ),
     )
     grouped: dict[int, list[VersionFileRow]] = defaultdict(list)
-    for row in (await session.scalars(stmt)).all():
+    for row in (await session.scalars(stmt, {"ids": list(version_ids)})).all():
         grouped[row.version_id].append(row)
     return grouped
 
@@ -178,13 +214,17 @@ async def files_by_version(
 async def metrics_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, dict[str, float]]:
-    stmt = (
-        select(VersionMetricRow)
-        .where(VersionMetricRow.version_id.in_(version_ids))
-        .order_by(VersionMetricRow.version_id, VersionMetricRow.key)
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("version_metrics", dialect),
+        lambda: (
+            select(VersionMetricRow)
+            .where(in_ids(VersionMetricRow.version_id, dialect))
+            .order_by(VersionMetricRow.version_id, VersionMetricRow.key)
+        ),
     )
     grouped: dict[int, dict[str, float]] = defaultdict(dict)
-    for row in (await session.scalars(stmt)).all():
+    for row in (await session.scalars(stmt, {"ids": list(version_ids)})).all():
         grouped[row.version_id][row.key] = row.value
     return grouped
 
@@ -206,13 +246,17 @@ async def statistics_by_version(
 async def aliases_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, list[str]]:
-    stmt = (
-        select(VersionAliasRow.version_id, VersionAliasRow.alias)
-        .where(VersionAliasRow.version_id.in_(version_ids))
-        .order_by(VersionAliasRow.version_id, VersionAliasRow.alias)
+    dialect = dialect_of(session)
+    stmt = statements.get(
+        ("version_aliases", dialect),
+        lambda: (
+            select(VersionAliasRow.version_id, VersionAliasRow.alias)
+            .where(in_ids(VersionAliasRow.version_id, dialect))
+            .order_by(VersionAliasRow.version_id, VersionAliasRow.alias)
+        ),
     )
     grouped: dict[int, list[str]] = defaultdict(list)
-    for version_id, alias in (await session.execute(stmt)).all():
+    for version_id, alias in (await session.execute(stmt, {"ids": list(version_ids)})).all():
         grouped[version_id].append(alias)
     return grouped
 

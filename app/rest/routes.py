@@ -50,9 +50,12 @@ class RestApi:
     ) -> JSONObject:
         """Run one operation as the caller; the first error is raised as a domain error."""
         context = await self.graphql.get_context(_answering_json(request), Response())
-        result = await self.graphql.schema.execute(
-            document, variable_values=variables, context_value=context
-        )
+        try:
+            result = await self.graphql.schema.execute(
+                document, variable_values=variables, context_value=context
+            )
+        finally:
+            await context.close()
         if result.errors:
             error = result.errors[0]
             if error.original_error is None and error.path is None:

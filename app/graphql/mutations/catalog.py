@@ -42,6 +42,7 @@ from app.graphql.types.provider import Provider, ProviderPricing
 from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.repositories import audit, catalog_writes, registry_writes
 from app.repositories import models as models_repo
+from app.services.organizations import check_organization
 from app.services.validation import Checker
 
 
@@ -54,7 +55,7 @@ class OrganizationInput:
 
 
 async def _model_result(info: Info, model_id: int) -> Model:
-    return Model.from_row(await context.loaders(info).model_by_id.load(model_id))
+    return Model.from_record(await context.loaders(info).model_by_id.load(model_id))
 
 
 async def _upsert_reference(info: Info, table: type[Any], values: dict[str, Any], kind: str) -> int:
@@ -86,10 +87,7 @@ class CatalogMutation:
         viewer = context.get(info).viewer
         require_role(viewer, ("admin",))
         check = Checker()
-        check.slug(("input", "slug"), input.slug)
-        check.text(("input", "name"), input.name, required=True, max_len=200)
-        check.text(("input", "description"), input.description, max_len=10_000)
-        check.url(("input", "url"), input.url)
+        check_organization(check, ("input",), input.slug, input.name, input.description, input.url)
         check.raise_if_any("Invalid organization")
 
         async def work(session: AsyncSession) -> int:
@@ -233,7 +231,7 @@ class CatalogMutation:
 
         ids = await in_transaction(info, work)
         found = await context.loaders(info).score_by_id.load_many(ids)
-        return [BenchmarkScore.from_row(row) for row in found if row is not None]
+        return [BenchmarkScore.from_record(row) for row in found if row is not None]
 
     @strawberry.mutation(
         description="Create or change an inference provider (shared reference data)."

@@ -72,12 +72,12 @@ async def _base_version_id(info: Info, ref: str | None) -> int | None:
         return None
     if wanted:
         row = (
-            await loaders.version_by_ref.load((model[0].id, wanted))
+            await loaders.version_by_ref.load((model.id, wanted))
             if semver.is_valid(wanted)
             else None
         )
     else:
-        row = await loaders.latest_version.load((model[0].id, False))
+        row = await loaders.latest_version.load((model.id, False))
     return row[0].id if row is not None else None
 
 
@@ -315,7 +315,7 @@ class RegistryMutation:
             return model.id
 
         model_id = await in_transaction(info, work)
-        return Model.from_row(await context.loaders(info).model_by_id.load(model_id))
+        return Model.from_record(await context.loaders(info).model_by_id.load(model_id))
 
     @strawberry.mutation(description="Count one download of a version (atomic).")
     async def record_download(

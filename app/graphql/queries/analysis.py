@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.types import Info
 
 from app.errors import NotFound, validation_error
-from app.graphql import context
+from app.graphql import context, prefetch
 from app.graphql.inputs import LeaderboardFilter
+from app.graphql.lookahead import nodes_at
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.types.comparison import MetricComparison, VersionComparison
 from app.graphql.types.model import Model, check_version_ref
@@ -17,6 +16,7 @@ from app.graphql.types.score import BenchmarkScore, LeaderboardEntry
 from app.graphql.types.version import ModelVersion
 from app.repositories import scores as scores_repo
 from app.repositories import versions as versions_repo
+from app.repositories.records import ScoreRecord
 from app.services.comparison import align_metrics, metric_keys
 
 MAX_COMPARED = 100
@@ -35,7 +35,7 @@ class AnalysisQuery:
         model_row = await loaders.model_by_name.load((org, name))
         if model_row is None:
             raise NotFound(f"Model '{org}/{name}' not found")
-        model = Model.from_row(model_row)
+        model = Model.from_record(model_row)
         if versions is None:
             rows = await loaders.all_versions.load((model.pk, versions_repo.VersionFilter()))
         else:
@@ -80,12 +80,15 @@ class AnalysisQuery:
         page = page_args(scores_repo.LEADERBOARD_CURSOR, first, after, last, before)
         async with ctx.read() as session:
             result = await scores_repo.leaderboard(session, ctx.viewer, board, page)
+        entries = prefetch.connection_nodes(info)
+        if nodes_at(info, ("model",), entries):
+            # Every entry's model in one batch, so that `model` resolves synchronously.
+            await ctx.loaders.model_by_id.load_many([r.score.model_id for r, _ in result.rows])
 
-        def convert(row: Any) -> LeaderboardEntry:
-            score = BenchmarkScore.from_row(row)
-            return LeaderboardEntry(
-                rank=int(row.lb_rank), normalized_score=score.normalized_score, score=score
-            )
+        def convert(ranked: tuple[ScoreRecord, int]) -> LeaderboardEntry:
+            record, rank = ranked
+            score = BenchmarkScore.from_record(record)
+            return LeaderboardEntry(rank=rank, normalized_score=score.normalized_score, score=score)
 
         async def count() -> int:
             async with ctx.read() as session:

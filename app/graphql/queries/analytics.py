@@ -193,7 +193,7 @@ class AnalyticsQuery:
             row = await loaders.model_by_name.load((org, name))
             if row is None:
                 raise NotFound(f"Model '{org}/{name}' not found")
-        prices = await loaders.pricing_by_model.load((row[0].id, as_of))
+        prices = await loaders.pricing_by_model.load((row.id, as_of))
         offers = [
             costs.Offer(p[0].input_price_per_m, p[0].output_price_per_m, p.provider_slug)
             for p in prices
@@ -213,7 +213,7 @@ class AnalyticsQuery:
                 )
             )
         return CostEstimate(
-            model_pk=row[0].id,
+            model_pk=row.id,
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             currency="USD",
@@ -253,7 +253,7 @@ class AnalyticsQuery:
                 raise NotFound(f"Benchmark {listed} not found")
             bench_ids = [b.id for b in found]
             names = {b.slug: b.name for b in found}
-        model_pks = [row[0].id for row in rows]
+        model_pks = [row.id for row in rows]
         ctx = context.get(info)
         async with ctx.read() as session:
             best = await analytics_repo.best_scores(session, ctx.viewer, model_pks, bench_ids)

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from app.db.tables import BenchmarkRow, FamilyRow, LicenseRow, OrganizationRow, ProviderRow
 from app.errors import NotFound
-from app.graphql import context
+from app.graphql import context, prefetch
 from app.graphql.inputs import ModelFilter, ModelOrder
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.resolvers.models import models_connection
@@ -76,7 +76,8 @@ class CatalogQuery:
         row = await context.loaders(info).model_by_name.load((org, name))
         if row is None:
             raise NotFound(f"Model '{org}/{name}' not found")
-        return Model.from_row(row)
+        await prefetch.models(info, info._raw_info.field_nodes, [row.id])
+        return Model.from_record(row)
 
     @strawberry.field(description="Browse and search the catalog.")
     async def models(

@@ -33,8 +33,8 @@ class IdentityQuery:
             row, candidates = await external_ids_repo.resolve(session, ctx.viewer, id, _aliases())
             if candidates:
                 rows = await models_repo.by_ids(session, ctx.viewer, candidates)
-                names = sorted(f"{r.organization_slug}/{r[0].slug}" for r in rows)
+                names = sorted(r.canonical_name for r in rows)
                 raise InvalidRequest(f"model id '{id}' is ambiguous: {', '.join(names)}")
         if row is None:
             raise NotFound(f"Model '{id}' not found")
-        return Model.from_row(row)
+        return Model.from_record(row)

@@ -21,13 +21,13 @@ from app.graphql.types.version import ModelVersion
 MAX_NODES = 100
 
 _RESOLVERS: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = {
-    "Model": (lambda loaders: loaders.model_by_id, Model.from_row),
+    "Model": (lambda loaders: loaders.model_by_id, Model.from_record),
     "ModelVersion": (lambda loaders: loaders.version_by_id, ModelVersion.from_row),
     "Organization": (lambda loaders: loaders.organization_by_id, Organization.from_row),
     "License": (lambda loaders: loaders.license_by_id, License.from_row),
     "Family": (lambda loaders: loaders.family_by_id, Family.from_row),
     "Benchmark": (lambda loaders: loaders.benchmark_by_id, Benchmark.from_row),
-    "BenchmarkScore": (lambda loaders: loaders.score_by_id, BenchmarkScore.from_row),
+    "BenchmarkScore": (lambda loaders: loaders.score_by_id, BenchmarkScore.from_record),
     "Provider": (lambda loaders: loaders.provider_by_id, Provider.from_row),
 }
 

@@ -22,7 +22,7 @@ ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
 async def _model(info: Info, pk: int) -> Any:
     from app.graphql.types.model import Model
 
-    return Model.from_row(await context.loaders(info).model_by_id.load(pk))
+    return Model.from_record(await context.loaders(info).model_by_id.load(pk))
 
 
 @strawberry.type(
@@ -137,4 +137,4 @@ class ModelComparison:
         from app.graphql.types.model import Model
 
         rows = await context.loaders(info).model_by_id.load_many(self.model_pks)
-        return [Model.from_row(row) for row in rows]
+        return [Model.from_record(row) for row in rows]

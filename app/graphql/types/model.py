@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from app.errors import InvalidRequest, NotFound, validation_error
 from app.graphql import context
+from app.graphql.batching import now_or_later
 from app.graphql.inputs import ScoreFilter
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import BigInt
@@ -21,6 +22,7 @@ from app.repositories import alias_history as alias_history_repo
 from app.repositories import pricing as pricing_repo
 from app.repositories import scores as scores_repo
 from app.repositories import versions as versions_repo
+from app.repositories.records import FamilyRecord, LicenseRecord, ModelRecord, OrganizationRecord
 from app.services import costs, semver
 from app.services.aliases import is_valid_alias
 from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
@@ -77,9 +79,9 @@ class ExternalId:
 @strawberry.type(description="An AI model: catalog facts, prices, scores and versions.")
 class Model(Node):
     pk: strawberry.Private[int]
-    organization_pk: strawberry.Private[int]
-    license_pk: strawberry.Private[int | None]
-    family_pk: strawberry.Private[int | None]
+    organization_record: strawberry.Private[OrganizationRecord]
+    license_record: strawberry.Private[LicenseRecord | None]
+    family_record: strawberry.Private[FamilyRecord | None]
     base_model_pk: strawberry.Private[int | None]
     slug: str
     name: str
@@ -111,27 +113,26 @@ class Model(Node):
     images: list[str]
 
     @classmethod
-    def from_row(cls, row: Any) -> Model:
-        """From a (ModelRow, organization_slug) row."""
-        m = row[0]
+    def from_record(cls, record: ModelRecord) -> Model:
+        m = record.model
         return cls(
             id=to_global_id("Model", m.id),
             pk=m.id,
-            organization_pk=m.organization_id,
-            license_pk=m.license_id,
-            family_pk=m.family_id,
+            organization_record=record.organization,
+            license_record=record.license,
+            family_record=record.family,
             base_model_pk=m.base_model_id,
             slug=m.slug,
             name=m.name,
-            canonical_name=f"{row.organization_slug}/{m.slug}",
+            canonical_name=f"{record.organization.slug}/{m.slug}",
             description=m.description,
             open_weight=m.open_weight,
             model_type=m.model_type,
             modalities=list(m.modalities or []),
             task=m.task,
             framework=m.framework,
-            context_window=m.context_window,
-            param_count=m.param_count,
+            context_window=_big(m.context_window),
+            param_count=_big(m.param_count),
             release_date=m.release_date,
             created_at=m.created_at,
             updated_at=m.updated_at,
@@ -143,7 +144,7 @@ class Model(Node):
                 weights=m.source_weights,
                 repo=m.source_repo,
             ),
-            download_count=m.download_count,
+            download_count=BigInt(m.download_count),
             is_public=m.is_public,
             author=m.author,
             permalink=m.permalink,
@@ -164,49 +165,47 @@ class Model(Node):
             images=list(m.images or []),
         )
 
+    # Joined into the model's own row: no statement, no await.
     @strawberry.field
-    async def organization(self, info: Info) -> OrganizationRef:
+    def organization(self) -> OrganizationRef:
         from app.graphql.types.organization import Organization
 
-        row = await context.loaders(info).organization_by_id.load(self.organization_pk)
-        return Organization.from_row(row)
+        return Organization.from_row(self.organization_record)
 
     @strawberry.field
-    async def license(self, info: Info) -> LicenseRef | None:
+    def license(self) -> LicenseRef | None:
         from app.graphql.types.organization import License
 
-        if self.license_pk is None:
-            return None
-        row = await context.loaders(info).license_by_id.load(self.license_pk)
-        return License.from_row(row) if row else None
+        record = self.license_record
+        return License.from_row(record) if record is not None else None
 
     @strawberry.field
-    async def family(self, info: Info) -> FamilyRef | None:
+    def family(self) -> FamilyRef | None:
         from app.graphql.types.organization import Family
 
-        if self.family_pk is None:
-            return None
-        row = await context.loaders(info).family_by_id.load(self.family_pk)
-        return Family.from_row(row) if row else None
+        record = self.family_record
+        return Family.from_row(record) if record is not None else None
 
     @strawberry.field(description="The catalog model this one was fine-tuned or derived from.")
     async def base_model(self, info: Info) -> Model | None:
         if self.base_model_pk is None:
             return None
         row = await context.loaders(info).model_by_id.load(self.base_model_pk)
-        return Model.from_row(row) if row is not None else None
+        return Model.from_record(row) if row is not None else None
 
     @strawberry.field(description="Every source's id for this model, by source.")
-    async def external_ids(self, info: Info) -> list[ExternalId]:
-        rows = await context.loaders(info).external_ids_by_model.load(self.pk)
-        return [ExternalId(source=r.source, id=r.external_id) for r in rows]
+    def external_ids(self, info: Info) -> list[ExternalId]:
+        future = context.loaders(info).external_ids_by_model.load(self.pk)
+        return now_or_later(
+            future, lambda rows: [ExternalId(source=r.source, id=r.external_id) for r in rows]
+        )
 
     @strawberry.field(description="Providers' prices (USD per million tokens), now or as of.")
-    async def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
+    def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
         from app.graphql.types.provider import ProviderPricing
 
-        rows = await context.loaders(info).pricing_by_model.load((self.pk, as_of))
-        return [ProviderPricing.from_row(row) for row in rows]
+        future = context.loaders(info).pricing_by_model.load((self.pk, as_of))
+        return now_or_later(future, lambda rows: [ProviderPricing.from_row(r) for r in rows])
 
     @strawberry.field(
         description="Every price the model has had (at one provider, by slug, or at all), "
@@ -276,16 +275,16 @@ class Model(Node):
             total: int = await loaders.scores_count.load((self.pk, query))
             return total
 
-        return build_connection(result, BenchmarkScore.from_row, count)
+        return build_connection(result, BenchmarkScore.from_record, count)
 
     @strawberry.field(description="The best score on each benchmark, best first.")
-    async def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
+    def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
         from app.graphql.types.score import BenchmarkScore
 
         if not 1 <= limit <= MAX_TOP_SCORES:
             raise validation_error(("limit",), f"must be between 1 and {MAX_TOP_SCORES}")
-        rows = await context.loaders(info).top_scores.load((self.pk, limit))
-        return [BenchmarkScore.from_row(row) for row in rows]
+        future = context.loaders(info).top_scores.load((self.pk, limit))
+        return now_or_later(future, lambda rows: [BenchmarkScore.from_record(r) for r in rows])
 
     @strawberry.field(description="Versions, newest first by semver precedence.")
     async def versions(
@@ -316,14 +315,14 @@ class Model(Node):
         description="The `latest` alias if set, else the highest non-prerelease, non-deleted "
         "version, else the highest prerelease."
     )
-    async def latest_version(self, info: Info) -> ModelVersion | None:
-        row = await context.loaders(info).latest_version.load((self.pk, False))
-        return ModelVersion.from_row(row) if row is not None else None
+    def latest_version(self, info: Info) -> ModelVersion | None:
+        future = context.loaders(info).latest_version.load((self.pk, False))
+        return now_or_later(future, ModelVersion.from_optional_row)
 
     @strawberry.field(description="The same rule as `latestVersion`, over ACTIVE versions.")
-    async def latest_active_version(self, info: Info) -> ModelVersion | None:
-        row = await context.loaders(info).latest_version.load((self.pk, True))
-        return ModelVersion.from_row(row) if row is not None else None
+    def latest_active_version(self, info: Info) -> ModelVersion | None:
+        future = context.loaders(info).latest_version.load((self.pk, True))
+        return now_or_later(future, ModelVersion.from_optional_row)
 
     @strawberry.field(description="A version by its version string or an alias.")
     async def version(self, info: Info, ref: str) -> ModelVersion | None:
@@ -369,6 +368,10 @@ class Model(Node):
             return None
         row = await loaders.version_by_id.load(version_pk)
         return ModelVersion.from_row(row) if row is not None else None
+
+
+def _big(value: int | None) -> BigInt | None:
+    return BigInt(value) if value is not None else None
 
 
 def check_version_ref(ref: str, loc: tuple[str | int, ...]) -> None:

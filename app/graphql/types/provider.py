@@ -74,7 +74,7 @@ class ProviderPricing:
         from app.graphql.types.model import Model
 
         row = await context.loaders(info).model_by_id.load(self.model_pk)
-        return Model.from_row(row)
+        return Model.from_record(row)
 
 
 @strawberry.type(description="An inference provider (an API that serves models).")

@@ -9,9 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from app.graphql import context
+from app.graphql.batching import now_or_later
 from app.graphql.types.enums import ScoreKind
 from app.graphql.types.node import Node, to_global_id
 from app.graphql.types.version import ModelVersion
+from app.repositories.records import BenchmarkRecord, ScoreRecord
 
 if TYPE_CHECKING:
     from app.graphql.types.model import Model
@@ -64,10 +66,38 @@ class BenchmarkScore(Node):
     source: str | None
     source_url: str | None
     uncertainty: float | None
+    # The benchmark, when the score's row carried it (records do): no loader needed.
+    benchmark_record: strawberry.Private[BenchmarkRecord | None] = None
+
+    @classmethod
+    def from_record(cls, record: ScoreRecord) -> BenchmarkScore:
+        s, b = record.score, record.benchmark
+        return cls(
+            id=to_global_id("BenchmarkScore", s.id),
+            pk=s.id,
+            model_pk=s.model_id,
+            benchmark_pk=s.benchmark_id,
+            version_pk=s.version_id,
+            benchmark_id=b.slug,
+            benchmark_name=b.name,
+            category=b.category,
+            score=s.score,
+            max_score=s.max_score,
+            normalized_score=s.normalized_score,
+            is_self_reported=s.is_self_reported,
+            is_verified=s.is_verified,
+            kind=ScoreKind(s.kind),
+            scored_at=s.scored_at,
+            source=s.source,
+            source_url=s.source_url,
+            uncertainty=s.uncertainty,
+            benchmark_record=b,
+        )
 
     @classmethod
     def from_row(cls, row: Any) -> BenchmarkScore:
-        """From a (BenchmarkScoreRow, benchmark_slug, benchmark_name, benchmark_category) row."""
+        """From a (BenchmarkScoreRow, benchmark_slug, benchmark_name, benchmark_category) row
+        (the analytics queries' shape)."""
         s = row[0]
         return cls(
             id=to_global_id("BenchmarkScore", s.id),
@@ -91,16 +121,18 @@ class BenchmarkScore(Node):
         )
 
     @strawberry.field
-    async def benchmark(self, info: Info) -> Benchmark:
-        return Benchmark.from_row(
-            await context.loaders(info).benchmark_by_id.load(self.benchmark_pk)
-        )
+    def benchmark(self, info: Info) -> Benchmark:
+        if self.benchmark_record is not None:
+            return Benchmark.from_row(self.benchmark_record)
+        future = context.loaders(info).benchmark_by_id.load(self.benchmark_pk)
+        return now_or_later(future, Benchmark.from_row)
 
     @strawberry.field
-    async def model(self, info: Info) -> ModelRef:
+    def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
-        return Model.from_row(await context.loaders(info).model_by_id.load(self.model_pk))
+        future = context.loaders(info).model_by_id.load(self.model_pk)
+        return now_or_later(future, Model.from_record)
 
     @strawberry.field(description="The version scored, when the score is tied to one.")
     async def version(self, info: Info) -> ModelVersion | None:
@@ -117,7 +149,8 @@ class LeaderboardEntry:
     score: BenchmarkScore = strawberry.field(description="The model's best score on it.")
 
     @strawberry.field
-    async def model(self, info: Info) -> ModelRef:
+    def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
-        return Model.from_row(await context.loaders(info).model_by_id.load(self.score.model_pk))
+        future = context.loaders(info).model_by_id.load(self.score.model_pk)
+        return now_or_later(future, Model.from_record)

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.graphql import context
+from app.graphql.batching import now_or_later
 from app.graphql.scalars import JSON, BigInt
 from app.graphql.types.enums import VersionStatus
 from app.graphql.types.node import Node, to_global_id
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from app.graphql.types.model import Model
 
 ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
+
+
+def _files(rows: list[Any]) -> list[VersionFile]:
+    return [VersionFile(path=r.path, oid=r.oid, size_bytes=r.size_bytes) for r in rows]
 
 
 @strawberry.type(description="A semantic version of a model (seeds 000, 001, 002, 004).")
@@ -67,6 +72,10 @@ class ModelVersion(Node):
     version_history: str | None = strawberry.field(description="Release notes.")
     performance_summary: str | None
     source_type: str | None
+
+    @classmethod
+    def from_optional_row(cls, row: Any) -> ModelVersion | None:
+        return cls.from_row(row) if row is not None else None
 
     @classmethod
     def from_row(cls, row: Any) -> ModelVersion:
@@ -113,25 +122,31 @@ class ModelVersion(Node):
         )
 
     @strawberry.field
-    async def model(self, info: Info) -> ModelRef:
+    def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
-        row = await context.loaders(info).model_by_id.load(self.model_pk)
-        return Model.from_row(row)
+        future = context.loaders(info).model_by_id.load(self.model_pk)
+        return now_or_later(future, Model.from_record)
 
     @strawberry.field(description="Artifact files, by path.")
-    async def files(self, info: Info) -> list[VersionFile]:
-        rows = await context.loaders(info).files_by_version.load(self.pk)
-        return [VersionFile(path=r.path, oid=r.oid, size_bytes=r.size_bytes) for r in rows]
+    def files(self, info: Info) -> list[VersionFile]:
+        future = context.loaders(info).files_by_version.load(self.pk)
+        return now_or_later(
+            future,
+            lambda rows: [
+                VersionFile(path=r.path, oid=r.oid, size_bytes=r.size_bytes) for r in rows
+            ],
+        )
 
     @strawberry.field(description="Artifact path → OID map (the seeds' `artifacts`).")
-    async def file_oids(self, info: Info) -> JSON:
-        rows = await context.loaders(info).files_by_version.load(self.pk)
-        return cast(JSON, {r.path: r.oid for r in rows})
+    def file_oids(self, info: Info) -> JSON:
+        future = context.loaders(info).files_by_version.load(self.pk)
+        return now_or_later(future, lambda rows: cast(JSON, {r.path: r.oid for r in rows}))
 
     @strawberry.field(description="Metric key → value.")
-    async def metrics(self, info: Info) -> JSON:
-        return cast(JSON, dict(await context.loaders(info).metrics_by_version.load(self.pk)))
+    def metrics(self, info: Info) -> JSON:
+        future = context.loaders(info).metrics_by_version.load(self.pk)
+        return now_or_later(future, lambda found: cast(JSON, dict(found)))
 
     @strawberry.field
     async def statistics(self, info: Info) -> list[Statistic]:
@@ -150,8 +165,9 @@ class ModelVersion(Node):
         ]
 
     @strawberry.field(description="Aliases pointing at this version.")
-    async def aliases(self, info: Info) -> list[str]:
-        return list(await context.loaders(info).aliases_by_version.load(self.pk))
+    def aliases(self, info: Info) -> list[str]:
+        future = context.loaders(info).aliases_by_version.load(self.pk)
+        return now_or_later(future, list)
 
     @strawberry.field(description="The base version, when the base model is in the catalog.")
     async def base_version(self, info: Info) -> ModelVersion | None:
