@@ -75,7 +75,7 @@ class RejectNulCharacters(SchemaExtension):
         elif context.graphql_document is not None:
             schema = getattr(context.schema, "_schema", None)
             if isinstance(schema, GraphQLSchema):
-                problems = list(too_long(schema, context.graphql_document, context.variables))
+                problems = too_long(schema, context.graphql_document, context.variables)
                 if problems:
                     problem = length_error(problems)
         if problem is not None:

@@ -19,7 +19,9 @@ The fields of mutation inputs have limits of their own (app/services/validation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -77,18 +79,52 @@ def _unwrap(type_: Any) -> Any:
     return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
 
 
-class _Lengths(Visitor):
-    def __init__(
-        self,
-        type_info: TypeInfo,
-        variables: Mapping[str, Any],
-        defaults: Mapping[str, ValueNode],
-    ) -> None:
+def _is_text(type_: Any) -> bool:
+    return isinstance(type_, GraphQLScalarType) and type_.name in _TEXT_SCALARS
+
+
+def _filter_field(type_: GraphQLInputObjectType, name: str) -> tuple[GraphQLInputType, int] | None:
+    """The type and limit of an input field that is checked here (read filters only)."""
+    field = type_.fields.get(name)
+    if field is None or type_.name not in FILTER_TYPES:
+        return None
+    qualified = f"{type_.name}.{name}"
+    return field.type, FILTER_FIELD_LENGTHS.get(qualified, DEFAULT_FILTER_FIELD_LENGTH)
+
+
+def _too_long(value: str, limit: int, loc: Loc) -> FieldError | None:
+    if len(value) > limit:
+        return FieldError(loc, f"at most {limit} characters", "value_error.too_long")
+    return None
+
+
+@dataclass(frozen=True)
+class _Site:
+    """A variable used where text is limited (its value is only known per request)."""
+
+    variable: str
+    type: GraphQLInputType
+    loc: Loc
+    limit: int
+    default: ValueNode | None
+
+
+@dataclass
+class _Plan:
+    """What a document needs checked: problems of its literals (fixed), sites of its variables."""
+
+    document: DocumentNode
+    literal_problems: list[FieldError]
+    sites: list[_Site]
+
+
+class _Planner(Visitor):
+    def __init__(self, type_info: TypeInfo, defaults: Mapping[str, ValueNode]) -> None:
         super().__init__()
         self.type_info = type_info
-        self.variables = variables
         self.defaults = defaults
         self.problems: list[FieldError] = []
+        self.sites: list[_Site] = []
         self.field = "?"
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
@@ -99,62 +135,42 @@ class _Lengths(Visitor):
         if argument is not None:
             name = node.name.value
             limit = ARGUMENT_LENGTHS.get(name, DEFAULT_ARGUMENT_LENGTH)
-            self._node(node.value, argument.type, (self.field, name), limit)
+            self.literal(node.value, argument.type, (self.field, name), limit)
         return Visitor.SKIP
 
-    # --- values as literals, or variables' JSON ------------------------------------------
-
-    def _node(self, node: ValueNode, type_: GraphQLInputType, loc: Loc, limit: int) -> None:
+    def literal(self, node: ValueNode, type_: GraphQLInputType, loc: Loc, limit: int) -> None:
         type_ = _unwrap(type_)
         if isinstance(node, VariableNode):
             name = node.name.value
-            if name in self.variables:
-                self._value(self.variables[name], type_, loc, limit)
-            elif name in self.defaults:
-                self._node(self.defaults[name], type_, loc, limit)
+            self.sites.append(_Site(name, type_, loc, limit, self.defaults.get(name)))
         elif isinstance(node, StringValueNode):
-            self._text(node.value, type_, loc, limit)
+            if _is_text(type_) and (problem := _too_long(node.value, limit, loc)):
+                self.problems.append(problem)
         elif isinstance(node, ListValueNode) and isinstance(type_, GraphQLList):
             for index, item in enumerate(node.values):
-                self._node(item, type_.of_type, (*loc, index), limit)
+                self.literal(item, type_.of_type, (*loc, index), limit)
         elif isinstance(node, ObjectValueNode) and isinstance(type_, GraphQLInputObjectType):
             for field in node.fields:
-                found = self._field(type_, field.name.value)
+                found = _filter_field(type_, field.name.value)
                 if found is not None:
-                    self._node(field.value, found[0], (*loc, field.name.value), found[1])
+                    self.literal(field.value, found[0], (*loc, field.name.value), found[1])
 
-    def _value(self, value: Any, type_: GraphQLInputType, loc: Loc, limit: int) -> None:
-        type_ = _unwrap(type_)
-        if isinstance(value, str):
-            self._text(value, type_, loc, limit)
-        elif isinstance(value, list) and isinstance(type_, GraphQLList):
-            for index, item in enumerate(value):
-                self._value(item, type_.of_type, (*loc, index), limit)
-        elif isinstance(value, dict) and isinstance(type_, GraphQLInputObjectType):
-            for key, item in value.items():
-                found = self._field(type_, key)
-                if found is not None:
-                    self._value(item, found[0], (*loc, key), found[1])
 
-    def _field(
-        self, type_: GraphQLInputObjectType, name: str
-    ) -> tuple[GraphQLInputType, int] | None:
-        """The type and limit of an input field that is checked here (read filters only)."""
-        field = type_.fields.get(name)
-        if field is None or type_.name not in FILTER_TYPES:
-            return None
-        qualified = f"{type_.name}.{name}"
-        return field.type, FILTER_FIELD_LENGTHS.get(qualified, DEFAULT_FILTER_FIELD_LENGTH)
-
-    def _text(self, value: str, type_: Any, loc: Loc, limit: int) -> None:
-        if (
-            isinstance(type_, GraphQLScalarType)
-            and type_.name in _TEXT_SCALARS
-            and len(value) > limit
-        ):
-            self.problems.append(
-                FieldError(loc, f"at most {limit} characters", "value_error.too_long")
-            )
+def _value_problems(
+    value: Any, type_: GraphQLInputType, loc: Loc, limit: int, out: list[FieldError]
+) -> None:
+    type_ = _unwrap(type_)
+    if isinstance(value, str):
+        if _is_text(type_) and (problem := _too_long(value, limit, loc)):
+            out.append(problem)
+    elif isinstance(value, list) and isinstance(type_, GraphQLList):
+        for index, item in enumerate(value):
+            _value_problems(item, type_.of_type, (*loc, index), limit, out)
+    elif isinstance(value, dict) and isinstance(type_, GraphQLInputObjectType):
+        for key, item in value.items():
+            found = _filter_field(type_, key)
+            if found is not None:
+                _value_problems(item, found[0], (*loc, key), found[1], out)
 
 
 def _defaults(document: DocumentNode) -> dict[str, ValueNode]:
@@ -167,14 +183,47 @@ def _defaults(document: DocumentNode) -> dict[str, ValueNode]:
     return found
 
 
+class _Plans:
+    """Plans by document (the document cache hands out the same node for the same text)."""
+
+    def __init__(self, max_entries: int = 1_000) -> None:
+        self._plans: OrderedDict[int, _Plan] = OrderedDict()
+        self._max_entries = max_entries
+
+    def plan(self, schema: GraphQLSchema, document: DocumentNode) -> _Plan:
+        key = id(document)
+        found = self._plans.get(key)
+        if found is not None and found.document is document:
+            self._plans.move_to_end(key)
+            return found
+        type_info = TypeInfo(schema)
+        planner = _Planner(type_info, _defaults(document))
+        visit(document, TypeInfoVisitor(type_info, planner))
+        made = _Plan(document, planner.problems, planner.sites)
+        self._plans[key] = made
+        while len(self._plans) > self._max_entries:
+            self._plans.popitem(last=False)
+        return made
+
+
+_plans = _Plans()
+
+
 def too_long(
     schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None
-) -> Iterator[FieldError]:
+) -> list[FieldError]:
     """Every text argument of the document (literal or variable) over its maximum length."""
-    type_info = TypeInfo(schema)
-    lengths = _Lengths(type_info, variables or {}, _defaults(document))
-    visit(document, TypeInfoVisitor(type_info, lengths))
-    yield from lengths.problems
+    plan = _plans.plan(schema, document)
+    problems = list(plan.literal_problems)
+    given = variables or {}
+    for site in plan.sites:
+        if site.variable in given:
+            _value_problems(given[site.variable], site.type, site.loc, site.limit, problems)
+        elif site.default is not None:
+            planner = _Planner(TypeInfo(schema), {})
+            planner.literal(site.default, site.type, site.loc, site.limit)
+            problems += planner.problems
+    return problems
 
 
 def length_error(problems: list[FieldError]) -> ValidationFailed:
