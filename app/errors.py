@@ -39,6 +39,15 @@ class InvalidRequest(CatalogError):
     code = 400
 
 
+class HTTPRefusal(InvalidRequest):
+    """A request refused at the HTTP level (bad method, body, media type): the envelope with
+    the HTTP status as its code."""
+
+    def __init__(self, detail: str, code: int) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
 class AuthenticationError(CatalogError):
     type = "authentication_error"
     code = 401
@@ -84,6 +93,14 @@ class BadGateway(CatalogError):
 
     type = "bad_gateway"
     code = 502
+
+
+class SchemaNotMigrated(CatalogError):
+    """The database answers but its schema is missing or behind the code (never migrated, or
+    migrated by an older release): an operator's fix (`catalog db upgrade`), not the client's."""
+
+    type = "schema_not_migrated"
+    code = 503
 
 
 class GatewayTimeout(CatalogError):

@@ -22,8 +22,10 @@ from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
+from app.http.edge import EXCEPTION_HANDLERS
 from app.http.health import health_routes
 from app.http.rate_limit import RateLimiter, RateLimitMiddleware, rate_limiter_for
+from app.http.request_id import RequestIdMiddleware
 from app.rest.routes import rest_routes
 from app.settings import Settings
 
@@ -62,13 +64,17 @@ def create_app(
             *rest_routes(graphql_app),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        # The body limit comes first: an oversized request never reaches authentication. The
-        # rate limit comes after authentication: it counts per token, else per IP.
+        # The request id comes first (every response carries it); then the body limit: an
+        # oversized request never reaches authentication. The rate limit comes after
+        # authentication: it counts per token, else per IP.
         middleware=[
+            Middleware(RequestIdMiddleware),
             Middleware(BodySizeLimit),
             Middleware(AuthMiddleware, sessions=sessions),
             Middleware(RateLimitMiddleware, limiter=limiter),
         ],
+        # Unknown routes (404) and wrong methods (405, with Allow) answer the envelope.
+        exception_handlers=dict(EXCEPTION_HANDLERS),
         lifespan=lifespan,
     )
     app.state.engine = engine

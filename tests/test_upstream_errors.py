@@ -3,6 +3,7 @@ timeout), with the envelope and no SQL, on GraphQL, on REST and during token loo
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,32 @@ class _PgError(Exception):
             ("bad_gateway", 502),
         ),
         (ConnectionRefusedError(), ("bad_gateway", 502)),
+        (sa_exc.DBAPIError("SELECT 1", {}, _PgError("3D000")), ("bad_gateway", 502)),
+        (sa_exc.DBAPIError("SELECT 1", {}, _PgError("28P01")), ("bad_gateway", 502)),
+        (sa_exc.DBAPIError("SELECT 1", {}, _PgError("55P03")), ("gateway_timeout", 504)),
+        (sa_exc.ProgrammingError("SELECT 1", {}, _PgError("42P01")), ("schema_not_migrated", 503)),
+        (sa_exc.ProgrammingError("SELECT 1", {}, _PgError("42703")), ("schema_not_migrated", 503)),
+        (
+            sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: m")),
+            ("schema_not_migrated", 503),
+        ),
+        (
+            sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")),
+            ("gateway_timeout", 504),
+        ),
+        # Caused by the request's values: never bad_gateway.
+        (sa_exc.DBAPIError("SELECT 1", {}, _PgError("22P02")), ("validation_error", 422)),
+        (sa_exc.DBAPIError("SELECT 1", {}, _PgError("22003")), ("validation_error", 422)),
+        (
+            sa_exc.OperationalError(
+                "SELECT 1", {}, sqlite3.OperationalError("LIKE or GLOB pattern too complex")
+            ),
+            ("validation_error", 422),
+        ),
+        (
+            OverflowError("Python int too large to convert to SQLite INTEGER"),
+            ("validation_error", 422),
+        ),
     ],
 )
 def test_upstream_error_classification(error, expected):
@@ -88,7 +115,8 @@ def test_upstream_error_classification(error, expected):
     [
         ValueError("a bug"),
         sa_exc.IntegrityError("INSERT", {}, _PgError("23505")),
-        sa_exc.DBAPIError("SELECT 1", {}, _PgError("22P02")),
+        sa_exc.DBAPIError("SELECT 1", {}, _PgError("42601")),  # a syntax error is ours
+        sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("near x: syntax error")),
     ],
 )
 def test_other_failures_stay_internal(error):

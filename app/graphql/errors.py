@@ -1,8 +1,11 @@
 """The one place GraphQL errors become the contract's envelope.
 
-`extensions = {code, type, detail, errors?, requestId}`. Domain errors keep their type; errors
-graphql-core raises before execution (syntax, unknown fields, bad variables) are the client's
-(`invalid_request`); anything else is masked as `internal_error` and logged with the request id.
+`extensions = {code, type, detail, errors?, requestId}` and `message` is always `detail`.
+Domain errors keep their type; errors graphql-core raises before execution (syntax, unknown
+fields, bad variables, a scalar literal its parser refuses) are the client's
+(`invalid_request`); database failures get the types of app/db/failures.py with a detail of
+their own (never the driver's text); anything else is masked as `internal_error` and logged
+with the request id.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ def classify(error: GraphQLError) -> CatalogError:
         return original
     if original is None or isinstance(original, GraphQLError):
         return InvalidRequest(error.message)
+    if error.path is None and error.nodes and isinstance(original, ValueError | TypeError):
+        # A scalar's parser refused a literal or variable during validation or variable
+        # coercion (graphql-core wraps what it raises): the client's input, not a defect.
+        return InvalidRequest(error.message)
     return upstream_error(original) or InternalError(INTERNAL_DETAIL)
 
 
@@ -40,7 +47,7 @@ def envelope(error: CatalogError, request_id: str) -> dict[str, Any]:
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     domain = classify(error)
     formatted: dict[str, Any] = {
-        "message": domain.detail if domain.type == "internal_error" else error.message,
+        "message": domain.detail,
         "extensions": envelope(domain, request_id),
     }
     if error.locations:

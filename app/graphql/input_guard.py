@@ -1,8 +1,10 @@
-"""Refuses NUL characters in a request's strings before anything runs.
+"""Refuses NUL characters and over-long text in a request's arguments before anything runs.
 
 PostgreSQL text cannot hold U+0000, so a NUL in an argument would otherwise surface as a database
 error (an `internal_error`) on one backend and be stored on the other. It is the client's input,
-so it gets the same `invalid_request` answer everywhere, and no SQL runs.
+so it gets the same `invalid_request` answer everywhere, and no SQL runs. Text arguments longer
+than their maximum (app/graphql/text_limits.py) are a `validation_error` naming it. (Lone
+surrogates and JSON nesting are refused earlier, when the body is parsed: app/graphql/view.py.)
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, StringValueNode, visit
+from graphql import GraphQLError, GraphQLSchema, StringValueNode, visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from app.errors import InvalidRequest
+from app.errors import CatalogError, InvalidRequest
+from app.graphql.text_limits import length_error, too_long
 
 NUL = "\x00"
 
@@ -66,8 +69,16 @@ class RejectNulCharacters(SchemaExtension):
                 if node.loc is not None
                 for loc in [node.loc.source.get_location(node.loc.start)]
             ]
+        problem: CatalogError | None = None
         if where:
             problem = InvalidRequest(f"NUL characters are not allowed: {', '.join(where)}")
+        elif context.graphql_document is not None:
+            schema = getattr(context.schema, "_schema", None)
+            if isinstance(schema, GraphQLSchema):
+                problems = too_long(schema, context.graphql_document, context.variables)
+                if problems:
+                    problem = length_error(problems)
+        if problem is not None:
             context.result = GraphQLExecutionResult(
                 data=None, errors=[GraphQLError(problem.detail, original_error=problem)]
             )

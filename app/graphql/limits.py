@@ -8,6 +8,7 @@
 | directives in the document | 50 | `DirectiveLimit` below |
 | requested nodes (GitHub's node count) | 50,000 | `cost.requested_nodes`, a rule here |
 | request body | 1 MiB (HTTP 413) | `BodySizeLimit` ASGI middleware, before authentication |
+| JSON nesting of body, `variables`, `extensions` | 64 levels (HTTP 400) | view `parse_json` |
 
 Every refusal is a request error with the envelope `invalid_request` (HTTP-equivalent 400:
 GraphQL over HTTP answers a document that fails validation with 400) and one
@@ -42,6 +43,7 @@ from strawberry.schema.schema import validate_document
 from app.errors import FieldError, InvalidRequest
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import PreparedDocument, documents
+from app.http.request_id import request_id_of
 from app.http.responses import error_response
 
 MAX_DEPTH = 10
@@ -49,13 +51,16 @@ MAX_ALIASES = 15
 MAX_TOKENS = 2_000
 MAX_DIRECTIVES = 50
 MAX_BODY_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 64
 TOKEN_LIMIT_HINT = f"more than {MAX_TOKENS} tokens"
 
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
+# graphql-core's suggestions: " Did you mean 'a', 'b', or 'c'?", at the end of a message or in
+# its middle ("... unknown field 'x'. Did you mean 'y'? Found: { x: 1 }."); names hold no '?'.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def strip_suggestions(message: str) -> str:
-    """Drop graphql-core's trailing "Did you mean ...?" (it reveals the schema piecemeal)."""
+    """Drop graphql-core's "Did you mean ...?" (it reveals the schema piecemeal)."""
     return _SUGGESTION.sub("", message)
 
 
@@ -252,8 +257,6 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from app.graphql.view import request_id_of  # the view imports this module
-
         request = Request(scope)
         error = PayloadTooLarge(
             f"Request body is larger than {self.max_bytes} bytes",

@@ -1,10 +1,16 @@
-"""The GraphQL HTTP view: builds the per-request context and shapes every response."""
+"""The GraphQL HTTP view: builds the per-request context and shapes every response.
+
+Bodies are parsed here (strawberry's `parse_json`, overridden): a body that is not UTF-8, not
+JSON, not an object (batching is off), nested deeper than MAX_JSON_DEPTH or holding a lone
+surrogate is an HTTP 400 envelope before any GraphQL runs; so are `variables`/`extensions` of a
+GET with the same faults.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,34 +29,50 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import ExecutionContext
 
 from app.auth import ANONYMOUS
-from app.errors import CatalogError, InvalidRequest
+from app.errors import CatalogError, InternalError
+from app.errors import HTTPRefusal as HTTPRefusal
 from app.graphql.context import Context
-from app.graphql.errors import classify, format_error, log_unexpected
-from app.graphql.limits import strip_suggestions
+from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
+from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
 from app.graphql.loaders import Loaders
+from app.http.request_id import request_id_of as request_id_of
 from app.http.responses import error_response
 from app.settings import Settings
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+logger = logging.getLogger("app.graphql")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 GRAPHIQL_PAGE = Path(__file__).resolve().parent.parent / "static" / "graphiql" / "index.html"
 
 
-def request_id_of(request: Request | WebSocket) -> str:
-    """The caller's X-Request-ID when it is sane, else a fresh one."""
-    given = request.headers.get("x-request-id", "")
-    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+# A JSON escape of a UTF-16 surrogate (only these can smuggle a lone one past UTF-8 decoding).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class HTTPRefusal(InvalidRequest):
-    """A request refused at the HTTP level (bad method, body, media type): the envelope with
-    the HTTP status as its code."""
+def json_problem(value: object, raw: bytes) -> str | None:
+    """Why a decoded JSON value is refused (too deep, a lone surrogate), or None.
 
-    def __init__(self, detail: str, code: int) -> None:
-        super().__init__(detail)
-        self.code = code
+    The walk runs only where the raw text could hold either problem."""
+    deep = raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH
+    surrogates = _SURROGATE_ESCAPE.search(raw) is not None
+    if not deep and not surrogates:
+        return None
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return f"JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+            children = list(item.items()) if isinstance(item, dict) else list(enumerate(item))
+            for key, child in children:
+                if isinstance(key, str) and surrogates and _SURROGATE.search(key):
+                    return "JSON holds a lone UTF-16 surrogate (not a Unicode character)"
+                stack.append((child, depth + 1))
+        elif isinstance(item, str) and surrogates and _SURROGATE.search(item):
+            return "JSON holds a lone UTF-16 surrogate (not a Unicode character)"
+    return None
 
 
 def negotiate(accept: str | None) -> str:
@@ -124,11 +146,37 @@ class CatalogGraphQL(GraphQL[Context, None]):
             response = self.refusal(request, exc)
         except CatalogError as error:
             response = error_response(error, self.request_id(request))
+        except Exception:
+            # Never Starlette's text/plain 500: the envelope, the request id, the log.
+            logger.exception("internal error (request %s)", self.request_id(request))
+            response = error_response(InternalError(INTERNAL_DETAIL), self.request_id(request))
         finally:
             context: Context | None = getattr(request.state, "context", None)
             if context is not None:
                 await context.close()
         await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body (bytes: must be an object) or a GET parameter's JSON (str)."""
+        raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError as exc:
+            raise HTTPException(400, "The request body is not valid UTF-8") from exc
+        try:
+            value = json.loads(text)
+        except RecursionError as exc:
+            raise HTTPException(400, f"JSON is nested deeper than {MAX_JSON_DEPTH} levels") from exc
+        except ValueError as exc:  # JSONDecodeError, or an integer of over 4,300 digits
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        problem = json_problem(value, raw)
+        if problem is not None:
+            raise HTTPException(400, problem)
+        if isinstance(data, bytes) and not isinstance(value, dict):
+            raise HTTPException(
+                400, "The request body must be a JSON object (batching is not enabled)"
+            )
+        return value
 
     def request_id(self, request: Request) -> str:
         request_id: str = getattr(request.state, "request_id", None) or request_id_of(request)

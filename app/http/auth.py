@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.auth import ANONYMOUS, Viewer
 from app.db.failures import upstream_error
 from app.errors import AuthenticationError
-from app.graphql.view import request_id_of
+from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.repositories import tokens as tokens_repo
 from app.services import tokens

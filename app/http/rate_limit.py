@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import ANONYMOUS, Viewer
 from app.errors import RateLimited
-from app.graphql.view import request_id_of
+from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.services.rate_limit import (
     WINDOW_SECONDS,

@@ -11,12 +11,13 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -64,24 +65,70 @@ def _encode_value(value: Any, codec: Codec) -> Any:
     return value
 
 
-def _decode_value(value: Any, codec: Codec) -> Any:
+_INT64 = 2**63
+_INT32 = 2**31
+MAX_CURSOR_LENGTH = 8192
+
+
+def _int_bound(key: SortKey) -> int:
+    """Integer columns are 32-bit (ids) unless declared BigInteger; untyped expressions (a
+    subquery's `model_id`) are ids too."""
+    type_ = getattr(key.expr, "type", None)
+    return _INT64 if isinstance(type_, BigInteger) else _INT32
+
+
+def _decode_value(value: Any, key: SortKey) -> Any:
+    """A cursor value back into what the ordering compares, or ValueError when it is not what
+    `_encode_value` makes for this codec (wrong JSON type, out of the column's range,
+    non-finite, a string no database can hold)."""
     if value is None:
         return None
+    codec = key.codec
+    if codec in ("bytes", "date", "datetime", "str"):
+        if not isinstance(value, str):
+            raise ValueError(f"expected a string for {codec}")
+        if not _encodable(value):
+            raise ValueError("not a value of this ordering")
     if codec == "bytes":
         return bytes.fromhex(value)
     if codec == "date":
         return date.fromisoformat(value)
     if codec == "datetime":
-        return datetime.fromisoformat(value)
-    if codec == "int" and (not isinstance(value, int) or isinstance(value, bool)):
-        raise ValueError("expected an integer")
-    if codec == "float" and not isinstance(value, int | float):
-        raise ValueError("expected a number")
-    if codec == "str" and not isinstance(value, str):
-        raise ValueError("expected a string")
-    if codec == "bool" and not isinstance(value, bool):
-        raise ValueError("expected a boolean")
-    return value
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is not None:
+            parsed.astimezone(UTC)  # out of range once normalized: OverflowError
+        return parsed
+    if codec == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("expected an integer")
+        bound = _int_bound(key)
+        if not -bound <= value < bound:
+            raise ValueError("integer out of the column's range")
+        return value
+    if codec == "float":
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError("expected a number")
+        if isinstance(value, int) and not -_INT64 <= value < _INT64:
+            raise ValueError("number out of range")
+        if not math.isfinite(float(value)):
+            raise ValueError("expected a finite number")
+        return value
+    if codec == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("expected a boolean")
+        return value
+    return value  # "str", checked above
+
+
+def _encodable(text: str) -> bool:
+    """UTF-8 without lone surrogates or NUL (neither database stores them)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def ordering_tag(keys: Sequence[SortKey]) -> str:
@@ -104,17 +151,26 @@ def encode_cursor(values: Sequence[Any], keys: Sequence[SortKey]) -> str:
 def decode_cursor(cursor: str, keys: Sequence[SortKey], *, arg: str) -> tuple[Any, ...]:
     """Values of a cursor made for this ordering; anything else is a 400, never a 500."""
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
         if not isinstance(decoded, dict) or decoded.get("o") != ordering_tag(keys):
             raise ValueError("not a cursor of this ordering")
         payload = decoded.get("v")
         if not isinstance(payload, list) or len(payload) != len(keys):
             raise ValueError("wrong shape")
-        values = tuple(_decode_value(v, k.codec) for v, k in zip(payload, keys, strict=True))
+        values = tuple(_decode_value(v, k) for v, k in zip(payload, keys, strict=True))
         if values[-1] is None:
             raise ValueError("missing tiebreaker")
         return values
-    except (ValueError, TypeError, binascii.Error, UnicodeError, OverflowError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        binascii.Error,
+        UnicodeError,
+        OverflowError,
+        RecursionError,
+    ) as exc:
         raise InvalidRequest(
             f"Malformed cursor for '{arg}': pass a cursor returned by this connection "
             "with the same ordering"

@@ -20,7 +20,8 @@ from app.db.failures import upstream_error
 from app.errors import CatalogError, InternalError, InvalidRequest, NotFound
 from app.graphql.errors import INTERNAL_DETAIL, classify
 from app.graphql.pagination import MAX_PAGE_SIZE
-from app.graphql.view import CatalogGraphQL, request_id_of
+from app.graphql.view import CatalogGraphQL
+from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.rest import operations, shape
 from app.rest.params import (
@@ -48,7 +49,7 @@ class RestApi:
         self, request: Request, document: str, variables: dict[str, Any]
     ) -> JSONObject:
         """Run one operation as the caller; the first error is raised as a domain error."""
-        context = await self.graphql.get_context(request, Response())
+        context = await self.graphql.get_context(_answering_json(request), Response())
         try:
             result = await self.graphql.schema.execute(
                 document, variable_values=variables, context_value=context
@@ -244,6 +245,15 @@ class RestApi:
 
     async def unknown(self, request: Request) -> JSONObject:
         raise NotFound(f"No route {request.url.path}")
+
+
+def _answering_json(request: Request) -> Request:
+    """The request without its `Accept`: REST answers JSON whatever the client accepts, so the
+    GraphQL view's media-type negotiation (406 for `text/plain`) must not see it. The copy
+    shares the request's state (viewer, request id)."""
+    scope = dict(request.scope)
+    scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k.lower() != b"accept"]
+    return Request(scope, request.receive)
 
 
 def _query(request: Request) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from app.errors import NotFound, validation_error
+from app.errors import InvalidRequest, NotFound, validation_error
 from app.graphql import context
 from app.graphql.loaders import Loaders
 from app.graphql.types.model import Model
@@ -32,12 +32,19 @@ _RESOLVERS: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = 
 }
 
 
-async def _resolve(info: Info[Any, Any], global_id: str) -> Node:
-    type_name, pk = from_global_id(global_id)
+async def _resolve(info: Info[Any, Any], global_id: str, *, strict: bool = True) -> Node:
+    """The object of `global_id`. A malformed id is `invalid_request` when `strict`, else (in
+    `nodes`) `not_found` like a missing one: each id of a list gets its own answer."""
+    try:
+        type_name, pk = from_global_id(global_id)
+    except InvalidRequest:
+        if strict:
+            raise
+        raise NotFound(f"No object with id '{global_id[:100]}'") from None
     entry = _RESOLVERS.get(type_name)
     row = await entry[0](context.loaders(info)).load(pk) if entry else None
     if row is None:
-        raise NotFound(f"No object with id '{global_id}'")
+        raise NotFound(f"No object with id '{global_id[:100]}'")
     assert entry is not None
     return entry[1](row)
 
@@ -49,10 +56,11 @@ class NodeQuery:
         return await _resolve(info, id)
 
     @strawberry.field(
-        description="Objects by global id, in order; null (plus an error) if missing."
+        description="Objects by global id, in order; null (plus a `not_found` error of its "
+        "own) for each id that is missing or malformed."
     )
     def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise validation_error(("ids",), f"at most {MAX_NODES} ids")
         # Awaitables per item: a missing item becomes null with its own error, not the list.
-        return [_resolve(info, global_id) for global_id in ids]  # type: ignore[misc]
+        return [_resolve(info, global_id, strict=False) for global_id in ids]  # type: ignore[misc]
