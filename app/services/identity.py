@@ -5,13 +5,9 @@ A source names a model its own way (`gpt-4o-2024-08-06`, `azure/eu/gpt-4o-2024-0
 importers keep every one of those ids and attach it to one canonical model, chosen by tiers:
 
 1. the exact (source, external id) pair is already known;
-2. the spelling key of the normalized id (`spelling_key(normalize_id(id))`) equals that of a
-   known model's slug or of any external id already attached to it: dots, dashes, underscores,
-   brackets and case do not make two models of one (`llama-3-1-70b-instruct`,
-   `llama-3.1-70b-instruct`, `llama3_1-70b-instruct`);
-3. the Hugging Face repo (`hf_repo_key`: the owner after `canonical_organization`, the name's
-   spelling key after `normalize_id`) equals one already known for a model: a maker's renamed
-   repos join (`meta-llama/Meta-Llama-3.1-70B-Instruct` = `meta-llama/Llama-3.1-70B-Instruct`);
+2. the normalized id (`normalize_id`) equals a known model's normalized slug or the normalized
+   form of any external id already attached to it;
+3. the Hugging Face repo id (case-insensitive) equals one already known for a model;
 4. the alias table (app/importers/aliases.json) names the id and another id of a known model.
 
 A tier that finds two or more models is ambiguous: it is reported, never guessed. For sources
@@ -99,9 +95,6 @@ _AT_OTHER = re.compile(r"@[\w.-]*$")
 _FIREWORKS_P = re.compile(r"(?<=\d)p(?=\d)")
 _FIREWORKS_LLAMA = re.compile(r"^llama-v(?=\d)")
 _SPACES = re.compile(r"\s+")
-# A trailing "+" of a name is a word of it: LMArena's "Command R+ (08-2024)" is Cohere's
-# `command-r-plus-08-2024`, not `command-r-08-2024` (slugs have no "+").
-_PLUS = re.compile(r"(\w)\+(?![\w+])")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([^/\s]+/[^/\s?#]+)")
 
 
@@ -113,12 +106,9 @@ def normalize_id(raw: str) -> str:
     `together_ai/meta-llama/`), region and vendor prefixes of dotted ids, `-v1:0`, `@version`,
     OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes (`split_effort`);
     turns Fireworks' `3p1` into `3.1`; drops a leading vendor word that names the family's own
-    maker (`meta-llama-3.1-8b` -> `llama-3.1-8b`, see `_strip_vendor_word`); a trailing `+`
-    of a word becomes `-plus` (`command-r+` -> `command-r-plus`). Dots, dashes and underscores
-    are kept (slugs are made from this): `spelling_key` unifies them for matching.
+    maker (`meta-llama-3.1-8b` -> `llama-3.1-8b`, see `_strip_vendor_word`).
     """
-    text = _PLUS.sub(r"\1-plus", raw.strip().lower().lstrip("~"))
-    text = split_effort(_SPACES.sub("-", text))[0]
+    text = split_effort(_SPACES.sub("-", raw.strip().lower().lstrip("~")))[0]
     text = text.rsplit("/", 1)[-1]
     text = _ROUTER_VARIANT.sub("", text)
     text = _REGION.sub("", text)
@@ -130,38 +120,6 @@ def normalize_id(raw: str) -> str:
         text = _FIREWORKS_P.sub(".", text)
         text = _FIREWORKS_LLAMA.sub("llama-", text)
     return _strip_vendor_word(text)
-
-
-# Separators do not tell two models apart: every run of characters other than letters and
-# digits (dots, dashes, underscores, spaces, brackets, Ollama's `:` tag), as in a slug
-# (`slugify`), so a model's slug and the ids it was made from have one key.
-_SEPARATORS = re.compile(r"[^a-z0-9]+")
-# A separator between a word and a number: `llama-3` = `llama3`, `gemma-2-9b` = `gemma2-9b`.
-_WORD_NUMBER = re.compile(r"(?<=[a-z])-(?=\d)")
-
-
-def spelling_key(normalized: str) -> str:
-    """A normalized id reduced to what its spelling cannot change, for matching: lowercase,
-    every run of separators (anything but letters and digits: `.`, `-`, `_`, `:`, spaces,
-    brackets) as one `-`, none between a word and the number after it.
-    `llama-3.1-70b-instruct`, `llama-3-1-70b-instruct`, `Llama3_1-70B-Instruct`, Ollama's
-    `llama3.1:70b-instruct` -> `llama3-1-70b-instruct`. A separator between two numbers stays
-    (`1.3b` is not `13b`); `normalize_id` has already turned a trailing `+` into `-plus`."""
-    key = _SEPARATORS.sub("-", normalized.lower()).strip("-")
-    return _WORD_NUMBER.sub("", key) or normalized.lower()
-
-
-def hf_repo_key(repo: str | None) -> str | None:
-    """A Hugging Face repo for matching (tier 3): the owner after `canonical_organization`, the
-    name's `spelling_key` after `normalize_id` (which drops a leading vendor word naming the
-    family's maker). A maker's renamed repos are one key: `meta-llama/Meta-Llama-3.1-70B-Instruct`
-    and `meta-llama/Llama-3.1-70B-Instruct` -> `meta/llama3-1-70b-instruct`. None when not
-    `owner/name`."""
-    normalized = normalize_hf_repo(repo)
-    if normalized is None:
-        return None
-    owner, _, name = normalized.partition("/")
-    return f"{canonical_organization(owner)}/{spelling_key(normalize_id(name))}"
 
 
 def split_effort(model_version: str) -> tuple[str, str]:
@@ -407,17 +365,11 @@ class IdentityIndex:
 
     def __init__(self, aliases: Mapping[str, frozenset[str]] | None = None) -> None:
         self.exact: dict[tuple[str, str], int] = {}
-        self.by_normalized: dict[str, set[int]] = defaultdict(set)  # by spelling key
-        self.by_hf_repo: dict[str, set[int]] = defaultdict(set)  # by hf_repo_key
+        self.by_normalized: dict[str, set[int]] = defaultdict(set)
+        self.by_hf_repo: dict[str, set[int]] = defaultdict(set)
         self.sources: dict[int, set[str]] = defaultdict(set)
         self.organizations: dict[int, str] = {}  # model id -> canonical organization
-        # The alias table by spelling key (`load_alias_groups` keys it by normalized id).
-        self.aliases: dict[str, frozenset[str]] = {}
-        for member, others in (aliases or {}).items():
-            key = spelling_key(member)
-            self.aliases[key] = self.aliases.get(key, frozenset()) | {
-                spelling_key(other) for other in others
-            } - {key}
+        self.aliases: Mapping[str, frozenset[str]] = aliases or {}
 
     def add_model(
         self,
@@ -428,8 +380,8 @@ class IdentityIndex:
     ) -> None:
         if organization is not None:
             self.organizations[model_id] = canonical_organization(organization)
-        self.by_normalized[spelling_key(normalize_id(slug))].add(model_id)
-        repo = hf_repo_key(hf_repo)
+        self.by_normalized[normalize_id(slug)].add(model_id)
+        repo = normalize_hf_repo(hf_repo)
         if repo:
             self.by_hf_repo[repo].add(model_id)
 
@@ -438,8 +390,8 @@ class IdentityIndex:
     ) -> None:
         self.exact.setdefault((source, external_id), model_id)
         self.sources[model_id].add(source)
-        self.by_normalized[spelling_key(normalize_id(external_id))].add(model_id)
-        repo = hf_repo_key(hf_repo)
+        self.by_normalized[normalize_id(external_id)].add(model_id)
+        repo = normalize_hf_repo(hf_repo)
         if repo:
             self.by_hf_repo[repo].add(model_id)
 
@@ -464,19 +416,18 @@ class IdentityIndex:
         if known is not None:
             return Match(known, 1, (known,))
         normalized = normalize_id(external_id)
-        key = spelling_key(normalized)
         owner = reference_owner(source, external_id, hf_repo)
-        by_name = self.by_normalized.get(key, set())
+        by_name = self.by_normalized.get(normalized, set())
         found = _decide(self._owned(by_name, normalized, owner), 2)
         if found is not None:
             return found
-        repo = hf_repo_key(hf_repo)
+        repo = normalize_hf_repo(hf_repo)
         if repo:
             found = _decide(self._other_sources(self.by_hf_repo.get(repo, set()), source), 3)
             if found is not None:
                 return found
         via_alias: set[int] = set()
-        for other in self.aliases.get(key, frozenset()):
+        for other in self.aliases.get(normalized, frozenset()):
             via_alias |= self.by_normalized.get(other, set())
         via_alias = self._owned(via_alias, normalized, owner)
         return _decide(self._other_sources(via_alias, source), 4) or NO_MATCH

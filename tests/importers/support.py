@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,8 @@ LITELLM_2026 = "litellm/2026-07-24/model_prices_and_context_window.json"
 OPENROUTER = "openrouter/data/history/2026-08-01/openrouter_models.json"
 
 
-async def import_(
-    engine: AsyncEngine, source: str, path: Path, observed_at: date | None = None
-) -> ImportReport:
-    return await run.import_source(
-        create_sessionmaker(engine), source, path, observed_at=observed_at
-    )
+async def import_(engine: AsyncEngine, source: str, path: Path) -> ImportReport:
+    return await run.import_source(create_sessionmaker(engine), source, path)
 
 
 async def row_counts(engine: AsyncEngine) -> dict[str, int]:

@@ -13,7 +13,6 @@ import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
@@ -44,11 +43,6 @@ ORDER: list[tuple[str, str, int]] = [
 ]
 
 
-# `--observed-at` for the snapshots that carry no date of their own (README, "Importing real
-# data"; the dates are the shared snapshots', ../shared/datasets/README.md).
-OBSERVED_AT = {"llm-stats": date(2025, 10, 16), "lmarena": date(2025, 8, 4)}
-
-
 @dataclass
 class Imported:
     engine: AsyncEngine
@@ -60,14 +54,8 @@ class Imported:
 async def imported(databases: DatabaseFactory, migrated_template: str) -> AsyncIterator[Imported]:
     root = datasets_dir()
     engine = create_engine(await databases.copy(migrated_template, "allsources"))
-    first = [
-        await import_(engine, source, root / path, OBSERVED_AT.get(source))
-        for source, path, _ in ORDER
-    ]
-    second = [
-        await import_(engine, source, root / path, OBSERVED_AT.get(source))
-        for source, path, _ in ORDER
-    ]
+    first = [await import_(engine, source, root / path) for source, path, _ in ORDER]
+    second = [await import_(engine, source, root / path) for source, path, _ in ORDER]
     yield Imported(engine, first, second)
     await engine.dispose()
 
