@@ -13,7 +13,7 @@ from app.graphql.batching import now_or_later
 from app.graphql.types.enums import ScoreKind
 from app.graphql.types.node import Node, to_global_id
 from app.graphql.types.version import ModelVersion
-from app.repositories.records import BenchmarkRecord, ScoreRecord
+from app.repositories.records import BenchmarkRecord, ScoreColumns, ScoreRecord
 
 if TYPE_CHECKING:
     from app.graphql.types.model import Model
@@ -71,43 +71,34 @@ class BenchmarkScore(Node):
 
     @classmethod
     def from_record(cls, record: ScoreRecord) -> BenchmarkScore:
-        s, b = record.score, record.benchmark
-        return cls(
-            id=to_global_id("BenchmarkScore", s.id),
-            pk=s.id,
-            model_pk=s.model_id,
-            benchmark_pk=s.benchmark_id,
-            version_pk=s.version_id,
-            benchmark_id=b.slug,
-            benchmark_name=b.name,
-            category=b.category,
-            score=s.score,
-            max_score=s.max_score,
-            normalized_score=s.normalized_score,
-            is_self_reported=s.is_self_reported,
-            is_verified=s.is_verified,
-            kind=ScoreKind(s.kind),
-            scored_at=s.scored_at,
-            source=s.source,
-            source_url=s.source_url,
-            uncertainty=s.uncertainty,
-            benchmark_record=b,
-        )
+        b = record.benchmark
+        return cls._of(record.score, b.slug, b.name, b.category, b)
 
     @classmethod
     def from_row(cls, row: Any) -> BenchmarkScore:
         """From a (BenchmarkScoreRow, benchmark_slug, benchmark_name, benchmark_category) row
         (the analytics queries' shape)."""
-        s = row[0]
+        return cls._of(row[0], row.benchmark_slug, row.benchmark_name, row.benchmark_category)
+
+    @classmethod
+    def _of(
+        cls,
+        s: ScoreColumns | Any,
+        benchmark_slug: str,
+        benchmark_name: str,
+        category: str | None,
+        benchmark: BenchmarkRecord | None = None,
+    ) -> BenchmarkScore:
+        """From a score's columns (a record's or an ORM row's: the same names)."""
         return cls(
             id=to_global_id("BenchmarkScore", s.id),
             pk=s.id,
             model_pk=s.model_id,
             benchmark_pk=s.benchmark_id,
             version_pk=s.version_id,
-            benchmark_id=row.benchmark_slug,
-            benchmark_name=row.benchmark_name,
-            category=row.benchmark_category,
+            benchmark_id=benchmark_slug,
+            benchmark_name=benchmark_name,
+            category=category,
             score=s.score,
             max_score=s.max_score,
             normalized_score=s.normalized_score,
@@ -118,6 +109,7 @@ class BenchmarkScore(Node):
             source=s.source,
             source_url=s.source_url,
             uncertainty=s.uncertainty,
+            benchmark_record=benchmark,
         )
 
     @strawberry.field
