@@ -20,7 +20,7 @@ from strawberry.types import Info
 from app.graphql import context
 from app.graphql.lookahead import nodes_at, wanted
 
-MAX_TOP_SCORES = 100
+MAX_TOP_SCORES = 100  # `Model.topScores(limit:)` accepts 1..MAX_TOP_SCORES
 CONNECTION_NODES = (("edges", "node"), ("nodes",))
 # ModelVersion fields that load data of their own (the others are the version's columns).
 VERSION_RELATIONS = frozenset(

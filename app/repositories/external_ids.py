@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import Viewer
 from app.db.tables import ModelExternalIdRow, ModelRow, OrganizationRow
 from app.repositories import models as models_repo
-from app.repositories.statements import dialect_of, in_ids, statements
+from app.repositories.statements import execute_for_ids, in_ids
 from app.repositories.visibility import model_visible
 from app.services import identity
 
@@ -20,17 +20,16 @@ from app.services import identity
 async def by_model(
     session: AsyncSession, model_ids: Sequence[int]
 ) -> dict[int, list[ModelExternalIdRow]]:
-    dialect = dialect_of(session)
-    stmt = statements.get(
-        ("external_ids", dialect),
-        lambda: (
+    def build(dialect: str) -> Any:
+        return (
             select(ModelExternalIdRow)
             .where(in_ids(ModelExternalIdRow.model_id, dialect))
             .order_by(ModelExternalIdRow.model_id, ModelExternalIdRow.source, ModelExternalIdRow.id)
-        ),
-    )
+        )
+
+    found = await execute_for_ids(session, "external_ids", build, model_ids)
     grouped: dict[int, list[ModelExternalIdRow]] = defaultdict(list)
-    for row in (await session.scalars(stmt, {"ids": list(model_ids)})).all():
+    for row in found.scalars():
         grouped[row.model_id].append(row)
     return grouped
 

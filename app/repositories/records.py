@@ -28,14 +28,10 @@ class Record:
         return cls(*row[start : start + cls.width])
 
 
-def field_names(record: type[Record]) -> tuple[str, ...]:
-    return record.names
-
-
 def columns(record: type[Record], table: FromClause, prefix: str = "") -> list[ColumnElement[Any]]:
     """The record's columns of `table` in field order, labelled `prefix + name` when a prefix
     is given (several tables' columns in one row)."""
-    picked = [table.c[name] for name in field_names(record)]
+    picked = [table.c[name] for name in record.names]
     return [c.label(prefix + c.key) for c in picked] if prefix else list(picked)
 
 

@@ -12,10 +12,11 @@ every batch size; an expanding `IN` on SQLite.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 S = TypeVar("S")
@@ -49,6 +50,17 @@ statements = StatementCache()
 def dialect_of(session: AsyncSession) -> str:
     bind = session.bind
     return str(bind.dialect.name) if bind is not None else "default"
+
+
+async def execute_for_ids(
+    session: AsyncSession, name: str, build: Callable[[str], Any], ids: Sequence[int]
+) -> Result[*tuple[Any, ...]]:
+    """Run the statement `name` — built once per dialect by `build(dialect)`, which filters
+    with `in_ids(..., dialect)` — for `ids`."""
+    dialect = dialect_of(session)
+    stmt = statements.get((name, dialect), lambda: build(dialect))
+    result: Result[*tuple[Any, ...]] = await session.execute(stmt, {"ids": list(ids)})
+    return result
 
 
 def in_ids(column: Any, dialect: str, name: str = "ids") -> ColumnElement[bool]:

@@ -22,7 +22,7 @@ from app.db.tables import (
     VersionStatisticRow,
 )
 from app.repositories import keyset
-from app.repositories.statements import dialect_of, in_ids, statements
+from app.repositories.statements import dialect_of, execute_for_ids, in_ids, statements
 from app.repositories.visibility import version_visible
 
 DELETED = "DELETED"
@@ -196,17 +196,16 @@ def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
 async def files_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, list[VersionFileRow]]:
-    dialect = dialect_of(session)
-    stmt = statements.get(
-        ("version_files", dialect),
-        lambda: (
+    def build(dialect: str) -> Any:
+        return (
             select(VersionFileRow)
             .where(in_ids(VersionFileRow.version_id, dialect))
             .order_by(VersionFileRow.version_id, VersionFileRow.path)
-        ),
-    )
+        )
+
+    found = await execute_for_ids(session, "version_files", build, version_ids)
     grouped: dict[int, list[VersionFileRow]] = defaultdict(list)
-    for row in (await session.scalars(stmt, {"ids": list(version_ids)})).all():
+    for row in found.scalars():
         grouped[row.version_id].append(row)
     return grouped
 
@@ -214,17 +213,16 @@ async def files_by_version(
 async def metrics_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, dict[str, float]]:
-    dialect = dialect_of(session)
-    stmt = statements.get(
-        ("version_metrics", dialect),
-        lambda: (
+    def build(dialect: str) -> Any:
+        return (
             select(VersionMetricRow)
             .where(in_ids(VersionMetricRow.version_id, dialect))
             .order_by(VersionMetricRow.version_id, VersionMetricRow.key)
-        ),
-    )
+        )
+
+    found = await execute_for_ids(session, "version_metrics", build, version_ids)
     grouped: dict[int, dict[str, float]] = defaultdict(dict)
-    for row in (await session.scalars(stmt, {"ids": list(version_ids)})).all():
+    for row in found.scalars():
         grouped[row.version_id][row.key] = row.value
     return grouped
 
@@ -246,17 +244,16 @@ async def statistics_by_version(
 async def aliases_by_version(
     session: AsyncSession, version_ids: Sequence[int]
 ) -> dict[int, list[str]]:
-    dialect = dialect_of(session)
-    stmt = statements.get(
-        ("version_aliases", dialect),
-        lambda: (
+    def build(dialect: str) -> Any:
+        return (
             select(VersionAliasRow.version_id, VersionAliasRow.alias)
             .where(in_ids(VersionAliasRow.version_id, dialect))
             .order_by(VersionAliasRow.version_id, VersionAliasRow.alias)
-        ),
-    )
+        )
+
+    found = await execute_for_ids(session, "version_aliases", build, version_ids)
     grouped: dict[int, list[str]] = defaultdict(list)
-    for version_id, alias in (await session.execute(stmt, {"ids": list(version_ids)})).all():
+    for version_id, alias in found.all():
         grouped[version_id].append(alias)
     return grouped
 

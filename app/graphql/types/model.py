@@ -13,6 +13,7 @@ from app.graphql import context
 from app.graphql.batching import now_or_later
 from app.graphql.inputs import ScoreFilter
 from app.graphql.pagination import Connection, build_connection, page_args
+from app.graphql.prefetch import MAX_TOP_SCORES
 from app.graphql.scalars import BigInt
 from app.graphql.types.alias_history import AliasChange
 from app.graphql.types.enums import VersionStatus
@@ -37,8 +38,6 @@ LicenseRef = Annotated["License", strawberry.lazy("app.graphql.types.organizatio
 FamilyRef = Annotated["Family", strawberry.lazy("app.graphql.types.organization")]
 PricingRef = Annotated["ProviderPricing", strawberry.lazy("app.graphql.types.provider")]
 ScoreRef = Annotated["BenchmarkScore", strawberry.lazy("app.graphql.types.score")]
-
-MAX_TOP_SCORES = 100
 
 
 @strawberry.type(description="Where the model is documented.")
