@@ -18,9 +18,11 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -289,6 +291,43 @@ class BenchmarkScoreRow(Base):
     # Separates rows one source gives for the same (model, benchmark): an analysis method or a
     # reasoning effort. (model, benchmark, source, variant) identifies an imported score.
     variant: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class BestScoreRow(Base):
+    """A model's best score on a benchmark, what ranks it there (migration 0004 documents the
+    rows). Written only by database triggers on benchmark_scores, benchmarks and
+    model_versions; the service only reads it."""
+
+    __tablename__ = "best_scores"
+    __table_args__ = (
+        Index(
+            "ix_best_scores_board",
+            "benchmark_id",
+            "grain",
+            "source",
+            "kind",
+            text("value DESC"),
+            "model_id",
+            "audience",
+        ),
+    )
+
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("models.id", ondelete="CASCADE"), primary_key=True
+    )
+    benchmark_id: Mapped[int] = mapped_column(
+        ForeignKey("benchmarks.id", ondelete="CASCADE"), primary_key=True
+    )
+    # 0: all scores, 1: by source, 2: by kind, 3: by source and kind.
+    grain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # 'public': among scores of no version or a public one; 'owner': among all, where it differs.
+    audience: Mapped[str] = mapped_column(String(10), primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("benchmark_scores.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[float] = mapped_column(Float)
 
 
 class ProviderRow(TimestampMixin, Base):

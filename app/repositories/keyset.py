@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import json
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeAlias
@@ -231,9 +231,11 @@ async def fetch_cached_page(
     build: Callable[[], tuple[AnySelect, Sequence[SortKey]]],
     page: Page,
     convert: Callable[[Any], Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> PageResult:
     """`fetch_page` with the page statement built once per `shape` (what `build` depends on)
-    and the page's direction and cursor shape; cursor values and the size are parameters."""
+    and the page's direction and cursor shape; cursor values and the size are parameters,
+    with `params` for the parameters of the statement `build` makes."""
     nulls = None if page.after is None else tuple(v is None for v in page.after)
 
     def build_page() -> tuple[AnySelect, Sequence[SortKey]]:
@@ -248,8 +250,8 @@ async def fetch_cached_page(
         return stmt, keys
 
     stmt, keys = statements.get(("page", shape, page.forward, nulls), build_page)
-    params = {"pg_limit": page.limit + 1, **cursor_values(page.after or ())}
-    result = (await session.execute(stmt, params)).all()
+    values = {**(params or {}), "pg_limit": page.limit + 1, **cursor_values(page.after or ())}
+    result = (await session.execute(stmt, values)).all()
     return _shape(result, keys, page, convert)
 
 

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from app.auth import Viewer
 from app.db.tables import (
     BenchmarkRow,
     BenchmarkScoreRow,
+    BestScoreRow,
     ModelRow,
     ModelVersionRow,
 )
@@ -210,17 +224,6 @@ def _top_statement(viewer: Viewer, dialect: str) -> Any:
     )
 
 
-def leaderboard_value(benchmark: BenchmarkRow) -> Any:
-    """What ranks a benchmark: the normalized score where its scale is bounded, else the raw
-    score; negated where lower is better, so that "higher ranks first" always holds."""
-    column = (
-        BenchmarkScoreRow.normalized_score
-        if benchmark.max_score is not None
-        else BenchmarkScoreRow.score
-    )
-    return column if benchmark.higher_is_better else -column
-
-
 # The codecs of a leaderboard cursor (rank value, model id), for decoding before the query.
 LEADERBOARD_CURSOR = [
     keyset.SortKey(literal_column("lb_value"), True, "float"),
@@ -229,6 +232,8 @@ LEADERBOARD_CURSOR = [
 
 
 def leaderboard_keys(inner: Any) -> list[keyset.SortKey]:
+    """The leaderboard's order over `ranked_best_scores(...).subquery()`: best value first,
+    model id breaking ties (the order of the board index)."""
     return [
         keyset.SortKey(inner.c.lb_value, True, "float"),
         keyset.SortKey(inner.c.model_id, False, "int"),
@@ -238,7 +243,8 @@ def leaderboard_keys(inner: Any) -> list[keyset.SortKey]:
 @dataclass(frozen=True)
 class Board:
     """What a leaderboard ranks: the models `models` lets through (and `cap` prices low
-    enough) by their best score on `benchmark` among the scores `scores` lets through."""
+    enough) by their best score on `benchmark` among the scores `scores` lets through
+    (a source and/or a kind)."""
 
     benchmark: BenchmarkRow
     models: ModelFilter = field(default_factory=ModelFilter)
@@ -246,28 +252,115 @@ class Board:
     scores: ScoreFilter | None = None
 
 
-def _leaderboard_subquery(viewer: Viewer, board: Board, *, as_records: bool = True) -> Any:
-    """Every ranked model's best score; as record columns, or (`as_records=False`) with the
-    ORM entity's columns for `best_per_model`'s callers."""
-    benchmark = board.benchmark
-    value = leaderboard_value(benchmark)
-    best = func.row_number().over(
-        partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
+_BEST = BestScoreRow.__table__
+_MODELS = ModelRow.__table__
+
+
+def _grain(board: Board) -> int:
+    """Which rows of best_scores rank the board (migration 0004): by source, kind, both."""
+    f = board.scores or ScoreFilter()
+    if f.benchmark is not None or f.self_reported is not None:
+        raise ValueError("a board narrows its scores by source and kind only")
+    return (1 if f.source is not None else 0) + (2 if f.kind is not None else 0)
+
+
+def leaderboard_shape(viewer: Viewer, board: Board) -> Hashable:
+    """What `ranked_best_scores` builds differently for: a cache key for statements over it."""
+    return (viewer.organization_id, board.models, board.cap, _grain(board))
+
+
+def leaderboard_params(board: Board) -> dict[str, Any]:
+    """The values `ranked_best_scores` leaves as parameters: the benchmark and the score
+    filter's source and kind."""
+    f = board.scores or ScoreFilter()
+    return {
+        "lb_benchmark": board.benchmark.id,
+        "lb_source": f.source or "",
+        "lb_kind": f.kind or "",
+    }
+
+
+def _seen(viewer: Viewer, best: Any, model: Any) -> ColumnElement[bool]:
+    """Rows of `best` (joined to its `model`) the viewer ranks by: a model it sees, by the
+    public row, or by the owner row where the model is its organization's and one exists."""
+    public = best.c.audience == "public"
+    if viewer.organization_id is None:
+        return and_(public, model.c.is_public.is_(True))
+    own = model.c.organization_id == viewer.organization_id
+    owner = _BEST.alias("owner_best")
+    has_owner_row = exists().where(
+        owner.c.model_id == best.c.model_id,
+        owner.c.benchmark_id == best.c.benchmark_id,
+        owner.c.grain == best.c.grain,
+        owner.c.source == best.c.source,
+        owner.c.kind == best.c.kind,
+        owner.c.audience == "owner",
     )
-    start = visible_score_records(viewer) if as_records else visible_scores(viewer)
-    candidates = (
-        start.where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
-        .where(*filter_conditions(board.models))
-        .add_columns(value.label("lb_value"), best.label("lb_best"))
+    return or_(
+        and_(public, or_(model.c.is_public.is_(True), own), ~and_(own, has_owner_row)),
+        and_(best.c.audience == "owner", own),
     )
+
+
+def _ranks(viewer: Viewer, board: Board, best: Any, model: Any) -> list[ColumnElement[bool]]:
+    """Rows of `best` (joined to its `model`) that rank on `board`, apart from the board's
+    key: seen by the viewer, of a model the filters and the price cap let through."""
+    adapt = ClauseAdapter(model).traverse
+    conditions = [_seen(viewer, best, model)]
+    conditions += [adapt(c) for c in filter_conditions(board.models)]
     if board.cap is not None:
-        candidates = candidates.where(pricing_repo.priced_at_most(board.cap))
-    if board.scores is not None:
-        candidates = _filtered(candidates, board.scores)
-    best_rows = candidates.subquery()
-    ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
-    rank = func.rank().over(order_by=ranked.c.lb_value.desc())
-    return select(ranked, rank.label("lb_rank")).subquery("leaderboard")
+        conditions.append(adapt(pricing_repo.priced_at_most(board.cap)))
+    return conditions
+
+
+def ranked_best_scores(viewer: Viewer, board: Board) -> keyset.AnySelect:
+    """THE leaderboard: every model ranked on `board` with its best score — the record
+    columns (`RECORD_NAMES`), `lb_value` (what ranks) and `lb_rank` (1 + the number of ranked
+    models with a strictly higher value: ties share a rank, 1, 2, 2, 4).
+
+    Reads best_scores (kept by triggers): ordered by `leaderboard_keys`, a page is a range
+    of the board index, and each row's rank counts only the rows above it, so that a page
+    costs what its position costs, whatever the catalog's size. The statement depends on
+    `leaderboard_shape` (cache it by that); run it with `leaderboard_params(board)`."""
+    best = _BEST.alias("best")
+    model = _MODELS.alias("ranked_model")
+    rival = _BEST.alias("rival")
+    rival_model = _MODELS.alias("rival_model")
+    higher = (
+        select(func.count())
+        .select_from(rival.join(rival_model, rival_model.c.id == rival.c.model_id))
+        .where(
+            rival.c.benchmark_id == best.c.benchmark_id,
+            rival.c.grain == best.c.grain,
+            rival.c.source == best.c.source,
+            rival.c.kind == best.c.kind,
+            rival.c.value > best.c.value,
+            *_ranks(viewer, board, rival, rival_model),
+        )
+        .scalar_subquery()
+    )
+    # The model id from best_scores (not the score's, equal): the board index orders by it.
+    record_columns = [best.c.model_id if c is _SCORES.c.model_id else c for c in RECORD_COLUMNS]
+    return (
+        select(*record_columns, best.c.value.label("lb_value"), (higher + 1).label("lb_rank"))
+        .select_from(
+            best.join(model, model.c.id == best.c.model_id)
+            .join(_SCORES, _SCORES.c.id == best.c.score_id)
+            .join(_BENCHMARKS, _BENCHMARKS.c.id == best.c.benchmark_id)
+        )
+        .where(
+            best.c.benchmark_id == bindparam("lb_benchmark", type_=Integer),
+            best.c.grain == _grain(board),
+            best.c.source == bindparam("lb_source", type_=String),
+            best.c.kind == bindparam("lb_kind", type_=String),
+            *_ranks(viewer, board, best, model),
+        )
+    )
+
+
+def _statement(session: AsyncSession, name: str, viewer: Viewer, board: Board, build: Any) -> Any:
+    shape = (name, dialect_of(session), leaderboard_shape(viewer, board))
+    return statements.get(shape, build)
 
 
 async def leaderboard(
@@ -276,10 +369,16 @@ async def leaderboard(
     """Models ranked by their best score on one benchmark; ties share a rank (1, 2, 2, 4).
 
     Rows are (the best score's record, its rank)."""
-    ranked = _leaderboard_subquery(viewer, board)
-    keys = leaderboard_keys(ranked)
-    stmt = select(*(ranked.c[name] for name in RECORD_NAMES), ranked.c.lb_rank)
-    return await keyset.fetch_page(session, stmt, keys, pg, _ranked_record)
+
+    def build() -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
+        ranked = ranked_best_scores(viewer, board).subquery("leaderboard")
+        stmt = select(*(ranked.c[name] for name in RECORD_NAMES), ranked.c.lb_rank)
+        return stmt, leaderboard_keys(ranked)
+
+    shape = ("leaderboard", dialect_of(session), leaderboard_shape(viewer, board))
+    return await keyset.fetch_cached_page(
+        session, shape, build, pg, _ranked_record, leaderboard_params(board)
+    )
 
 
 def _ranked_record(row: Any) -> tuple[ScoreRecord, int]:
@@ -287,20 +386,30 @@ def _ranked_record(row: Any) -> tuple[ScoreRecord, int]:
 
 
 async def leaderboard_count(session: AsyncSession, viewer: Viewer, board: Board) -> int:
-    ranked = _leaderboard_subquery(viewer, board)
-    return int((await session.scalar(select(func.count()).select_from(ranked))) or 0)
+    def build() -> Any:
+        return ranked_best_scores(viewer, board).with_only_columns(func.count())
+
+    stmt = _statement(session, "leaderboard_count", viewer, board, build)
+    return int((await session.scalar(stmt, leaderboard_params(board))) or 0)
 
 
 async def best_per_model(session: AsyncSession, viewer: Viewer, board: Board) -> list[Any]:
-    """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged), with
-    the ranking value as `lb_value`."""
-    ranked = _leaderboard_subquery(viewer, board, as_records=False)
-    score = aliased(BenchmarkScoreRow, ranked)
-    stmt = select(
-        score,
-        ranked.c.benchmark_slug,
-        ranked.c.benchmark_name,
-        ranked.c.benchmark_category,
-        ranked.c.lb_value,
-    ).order_by(ranked.c.model_id)
-    return list((await session.execute(stmt)).all())
+    """Every ranked model's best score on one benchmark (the whole leaderboard, unpaged, no
+    ranks), with the ranking value as `lb_value`."""
+
+    def build() -> Any:
+        ranked = ranked_best_scores(viewer, board).subquery("leaderboard")
+        return (
+            select(
+                BenchmarkScoreRow,
+                ranked.c.bm_slug.label("benchmark_slug"),
+                ranked.c.bm_name.label("benchmark_name"),
+                ranked.c.bm_category.label("benchmark_category"),
+                ranked.c.lb_value,
+            )
+            .join(ranked, ranked.c.id == BenchmarkScoreRow.id)
+            .order_by(ranked.c.model_id)
+        )
+
+    stmt = _statement(session, "best_per_model", viewer, board, build)
+    return list((await session.execute(stmt, leaderboard_params(board))).all())
