@@ -45,6 +45,11 @@ class Score:
     kind: str
 
 
+SCORE_COLUMNS = (
+    "id", "model_id", "benchmark_id", "version_id", "score", "normalized_score", "source", "kind",
+)  # fmt: skip
+
+
 async def _load(engine: AsyncEngine) -> dict[str, Any]:
     async with create_sessionmaker(engine)() as session:
         rows = (await session.execute(select(BenchmarkScoreRow))).scalars().all()
@@ -56,19 +61,7 @@ async def _load(engine: AsyncEngine) -> dict[str, Any]:
         models = {m.id: m for m in (await session.execute(select(ModelRow))).scalars().all()}
         best = (await session.execute(select(BestScoreRow))).scalars().all()
     return {
-        "scores": [
-            Score(
-                r.id,
-                r.model_id,
-                r.benchmark_id,
-                r.version_id,
-                r.score,
-                r.normalized_score,
-                r.source,
-                r.kind,
-            )  # fmt: skip
-            for r in rows
-        ],
+        "scores": [Score(*(getattr(r, name) for name in SCORE_COLUMNS)) for r in rows],
         "benchmarks": {
             b.id: (b.max_score is not None, bool(b.higher_is_better)) for b in benchmarks.values()
         },
@@ -250,10 +243,10 @@ async def _world(engine: AsyncEngine) -> World:
             ("a1-priv", "a1", False),
             ("g1-priv", "g1", False),
         ):
-            row = version_row(models[model], "1.0.0" if public else "2.0.0", is_public=public)
-            session.add(row)
+            version = version_row(models[model], "1.0.0" if public else "2.0.0", is_public=public)
+            session.add(version)
             await session.flush()
-            versions[name] = row.id
+            versions[name] = version.id
     return World(bounded, raw_lower, acme.id, globex.id, models, versions)
 
 
