@@ -71,6 +71,8 @@ async def _load(engine: AsyncEngine) -> dict[str, Any]:
             (b.model_id, b.benchmark_id, b.grain, b.source, b.kind, b.audience): (
                 b.score_id,
                 b.value,
+                bool(b.model_public),
+                b.organization_id,
             )
             for b in best
         },
@@ -96,7 +98,7 @@ def _best(candidates: list[tuple[float, int]]) -> tuple[int, float] | None:
     return score_id, value
 
 
-def expected_table(data: dict[str, Any]) -> dict[tuple[Any, ...], tuple[int, float]]:
+def expected_table(data: dict[str, Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """What migration 0004 says best_scores holds."""
     groups: dict[tuple[Any, ...], dict[str, list[tuple[float, int]]]] = {}
     for s in data["scores"]:
@@ -118,13 +120,14 @@ def expected_table(data: dict[str, Any]) -> dict[tuple[Any, ...], tuple[int, flo
             group["owner"].append((value, s.id))
             if _public_score(data, s):
                 group["public"].append((value, s.id))
-    table: dict[tuple[Any, ...], tuple[int, float]] = {}
+    table: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for key, group in groups.items():
         public, owner = _best(group["public"]), _best(group["owner"])
+        model = data["models"][key[0]]
         if public is not None:
-            table[(*key, "public")] = public
+            table[(*key, "public")] = (*public, *model)
         if owner is not None and (public is None or owner[0] != public[0]):
-            table[(*key, "owner")] = owner
+            table[(*key, "owner")] = (*owner, *model)
     return table
 
 
@@ -381,6 +384,13 @@ async def test_best_scores_follow_every_write(fresh_engine: AsyncEngine) -> None
         )
         await _check(engine, world)
     await _write(engine, update(ModelRow).where(ModelRow.id == m["a2"]).values(is_public=True))
+    await _check(engine, world)
+    await _write(engine, update(ModelRow).where(ModelRow.id == m["a1"]).values(is_public=False))
+    await _check(engine, world)
+    # A model changes hands: its new organization now ranks it by its private scores.
+    await _write(
+        engine, update(ModelRow).where(ModelRow.id == m["g1"]).values(organization_id=world.acme)
+    )
     await _check(engine, world)
 
     # A benchmark's direction and scale change: every pair on it is re-ranked.

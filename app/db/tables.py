@@ -159,6 +159,13 @@ class ModelVersionRow(TimestampMixin, Base):
         UniqueConstraint("model_id", "version"),
         # Newest-first listing and latest-version lookups walk this index.
         Index("ix_model_versions_model_semver", "model_id", "semver_key"),
+        # The few private versions, for the hidden-version lookups of scores (migration 0004).
+        Index(
+            "ix_model_versions_private",
+            "id",
+            postgresql_where=text("is_public IS NOT TRUE"),
+            sqlite_where=text("is_public IS NOT 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -309,6 +316,8 @@ class BestScoreRow(Base):
             text("value DESC"),
             "model_id",
             "audience",
+            "model_public",
+            "organization_id",
         ),
     )
 
@@ -328,6 +337,9 @@ class BestScoreRow(Base):
         ForeignKey("benchmark_scores.id", ondelete="CASCADE"), index=True
     )
     value: Mapped[float] = mapped_column(Float)
+    # The model's visibility and organization (copied by a trigger on models).
+    model_public: Mapped[bool] = mapped_column(Boolean)
+    organization_id: Mapped[int] = mapped_column(Integer)
 
 
 class ProviderRow(TimestampMixin, Base):

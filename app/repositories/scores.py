@@ -280,13 +280,14 @@ def leaderboard_params(board: Board) -> dict[str, Any]:
     }
 
 
-def _seen(viewer: Viewer, best: Any, model: Any) -> ColumnElement[bool]:
-    """Rows of `best` (joined to its `model`) the viewer ranks by: a model it sees, by the
-    public row, or by the owner row where the model is its organization's and one exists."""
+def _seen(viewer: Viewer, best: Any) -> ColumnElement[bool]:
+    """Rows of `best` the viewer ranks by: of a model it sees, the public row, or the owner
+    row where the model is its organization's and one exists (best_scores copies the model's
+    visibility and organization, so this reads the board index only)."""
     public = best.c.audience == "public"
     if viewer.organization_id is None:
-        return and_(public, model.c.is_public.is_(True))
-    own = model.c.organization_id == viewer.organization_id
+        return and_(public, best.c.model_public.is_(True))
+    own = best.c.organization_id == viewer.organization_id
     owner = _BEST.alias("owner_best")
     has_owner_row = exists().where(
         owner.c.model_id == best.c.model_id,
@@ -297,20 +298,27 @@ def _seen(viewer: Viewer, best: Any, model: Any) -> ColumnElement[bool]:
         owner.c.audience == "owner",
     )
     return or_(
-        and_(public, or_(model.c.is_public.is_(True), own), ~and_(own, has_owner_row)),
+        and_(public, or_(best.c.model_public.is_(True), own), ~and_(own, has_owner_row)),
         and_(best.c.audience == "owner", own),
     )
 
 
-def _ranks(viewer: Viewer, board: Board, best: Any, model: Any) -> list[ColumnElement[bool]]:
-    """Rows of `best` (joined to its `model`) that rank on `board`, apart from the board's
-    key: seen by the viewer, of a model the filters and the price cap let through."""
-    adapt = ClauseAdapter(model).traverse
-    conditions = [_seen(viewer, best, model)]
-    conditions += [adapt(c) for c in filter_conditions(board.models)]
+def _board_rows(viewer: Viewer, board: Board, name: str) -> tuple[Any, Any, list[Any]]:
+    """A fresh alias of best_scores named `name`, what to select it from (joined to its model
+    where the board filters models) and the conditions, apart from the board's key, for its
+    rows that rank on `board`: seen by the viewer, of a model the filters and the price cap
+    let through."""
+    best = _BEST.alias(name)
+    conditions: list[Any] = [_seen(viewer, best)]
+    model_conditions = filter_conditions(board.models)
     if board.cap is not None:
-        conditions.append(adapt(pricing_repo.priced_at_most(board.cap)))
-    return conditions
+        model_conditions.append(pricing_repo.priced_at_most(board.cap))
+    if not model_conditions:
+        return best, best, conditions
+    model = _MODELS.alias(f"{name}_model")
+    adapt = ClauseAdapter(model).traverse
+    conditions += [adapt(c) for c in model_conditions]
+    return best, best.join(model, model.c.id == best.c.model_id), conditions
 
 
 def ranked_best_scores(viewer: Viewer, board: Board) -> keyset.AnySelect:
@@ -322,20 +330,18 @@ def ranked_best_scores(viewer: Viewer, board: Board) -> keyset.AnySelect:
     of the board index, and each row's rank counts only the rows above it, so that a page
     costs what its position costs, whatever the catalog's size. The statement depends on
     `leaderboard_shape` (cache it by that); run it with `leaderboard_params(board)`."""
-    best = _BEST.alias("best")
-    model = _MODELS.alias("ranked_model")
-    rival = _BEST.alias("rival")
-    rival_model = _MODELS.alias("rival_model")
+    best, rows, conditions = _board_rows(viewer, board, "best")
+    rival, rival_rows, rival_conditions = _board_rows(viewer, board, "rival")
     higher = (
         select(func.count())
-        .select_from(rival.join(rival_model, rival_model.c.id == rival.c.model_id))
+        .select_from(rival_rows)
         .where(
             rival.c.benchmark_id == best.c.benchmark_id,
             rival.c.grain == best.c.grain,
             rival.c.source == best.c.source,
             rival.c.kind == best.c.kind,
             rival.c.value > best.c.value,
-            *_ranks(viewer, board, rival, rival_model),
+            *rival_conditions,
         )
         .scalar_subquery()
     )
@@ -344,18 +350,21 @@ def ranked_best_scores(viewer: Viewer, board: Board) -> keyset.AnySelect:
     return (
         select(*record_columns, best.c.value.label("lb_value"), (higher + 1).label("lb_rank"))
         .select_from(
-            best.join(model, model.c.id == best.c.model_id)
-            .join(_SCORES, _SCORES.c.id == best.c.score_id)
-            .join(_BENCHMARKS, _BENCHMARKS.c.id == best.c.benchmark_id)
+            rows.join(_SCORES, _SCORES.c.id == best.c.score_id).join(
+                _BENCHMARKS, _BENCHMARKS.c.id == best.c.benchmark_id
+            )
         )
-        .where(
-            best.c.benchmark_id == bindparam("lb_benchmark", type_=Integer),
-            best.c.grain == _grain(board),
-            best.c.source == bindparam("lb_source", type_=String),
-            best.c.kind == bindparam("lb_kind", type_=String),
-            *_ranks(viewer, board, best, model),
-        )
+        .where(*_board_key(best, board), *conditions)
     )
+
+
+def _board_key(best: Any, board: Board) -> list[ColumnElement[bool]]:
+    return [
+        best.c.benchmark_id == bindparam("lb_benchmark", type_=Integer),
+        best.c.grain == _grain(board),
+        best.c.source == bindparam("lb_source", type_=String),
+        best.c.kind == bindparam("lb_kind", type_=String),
+    ]
 
 
 def _statement(session: AsyncSession, name: str, viewer: Viewer, board: Board, build: Any) -> Any:
@@ -387,7 +396,9 @@ def _ranked_record(row: Any) -> tuple[ScoreRecord, int]:
 
 async def leaderboard_count(session: AsyncSession, viewer: Viewer, board: Board) -> int:
     def build() -> Any:
-        return ranked_best_scores(viewer, board).with_only_columns(func.count())
+        # The rows `ranked_best_scores` ranks, without what a page reads of each.
+        best, rows, conditions = _board_rows(viewer, board, "best")
+        return select(func.count()).select_from(rows).where(*_board_key(best, board), *conditions)
 
     stmt = _statement(session, "leaderboard_count", viewer, board, build)
     return int((await session.scalar(stmt, leaderboard_params(board))) or 0)

@@ -18,12 +18,13 @@ instead of ranking every score of the benchmark. Rows per pair:
 
 `value` is what ranks (app/repositories/scores.py): the normalized score where the
 benchmark's scale is bounded, else the raw score; negated where lower is better; scores
-without one are left out. Ties go to the lowest score id.
+without one are left out. Ties go to the lowest score id. `model_public` and
+`organization_id` copy the model's, so that visibility is read from the board index alone.
 
 Database triggers keep the table right for every writer (the service, `catalog import`,
-plain SQL): on changes to scores, to a benchmark's scale or direction, and to a version's
-visibility. PostgreSQL refreshes the touched pairs once per statement (transition tables);
-SQLite per row.
+plain SQL): on changes to scores, to a benchmark's scale or direction, to a version's
+visibility, and to a model's visibility or organization. PostgreSQL refreshes the touched
+pairs once per statement (transition tables); SQLite per row.
 """
 
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ _PG_PAIRS = (
 
 _CANDIDATES = """
     SELECT s.id AS score_id, s.model_id, s.benchmark_id, g.grain,
+           m.is_public AS model_public, m.organization_id,
            CASE WHEN g.grain IN (1, 3) THEN s.source ELSE '' END AS source,
            CASE WHEN g.grain IN (2, 3) THEN s.kind ELSE '' END AS kind,
            CASE WHEN b.higher_is_better THEN 1 ELSE -1 END
@@ -51,14 +53,17 @@ _CANDIDATES = """
              AS value
     FROM benchmark_scores s
     JOIN benchmarks b ON b.id = s.benchmark_id
+    JOIN models m ON m.id = s.model_id
     LEFT JOIN model_versions v ON v.id = s.version_id
     CROSS JOIN (SELECT 0 AS grain UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) g
     WHERE ({pairs}) AND (g.grain IN (0, 2) OR s.source IS NOT NULL) {audience}
 """
 
 _INSERT = """
-INSERT INTO best_scores (model_id, benchmark_id, grain, source, kind, audience, score_id, value)
-SELECT r.model_id, r.benchmark_id, r.grain, r.source, r.kind, '{name}', r.score_id, r.value
+INSERT INTO best_scores (model_id, benchmark_id, grain, source, kind, audience, score_id, value,
+                         model_public, organization_id)
+SELECT r.model_id, r.benchmark_id, r.grain, r.source, r.kind, '{name}', r.score_id, r.value,
+       r.model_public, r.organization_id
 FROM (
   SELECT c.*, ROW_NUMBER() OVER (
            PARTITION BY c.model_id, c.benchmark_id, c.grain, c.source, c.kind
@@ -104,6 +109,8 @@ def _create_table() -> None:
         sa.Column("audience", sa.String(length=10), nullable=False),
         sa.Column("score_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("model_public", sa.Boolean(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["model_id"], ["models.id"], name="fk_best_scores_model_id_models", ondelete="CASCADE"
         ),
@@ -123,7 +130,8 @@ def _create_table() -> None:
             "model_id", "benchmark_id", "grain", "source", "kind", "audience", name="pk_best_scores"
         ),
     )
-    # A board (benchmark, grain, source, kind) in rank order: a page is a range of it.
+    # A board (benchmark, grain, source, kind) in rank order: a page is a range of it, and
+    # who sees a row is in the index too (counting the rows above one reads only the index).
     op.create_index(
         "ix_best_scores_board",
         "best_scores",
@@ -135,9 +143,20 @@ def _create_table() -> None:
             sa.text("value DESC"),
             "model_id",
             "audience",
+            "model_public",
+            "organization_id",
         ],
     )
     op.create_index("ix_best_scores_score_id", "best_scores", ["score_id"])
+    # Scores of hidden versions are looked up by version (`scores._hidden_version`): an index of
+    # the few private versions keeps that lookup from reading every version.
+    op.create_index(
+        "ix_model_versions_private",
+        "model_versions",
+        ["id"],
+        postgresql_where=sa.text("is_public IS NOT TRUE"),
+        sqlite_where=sa.text("is_public IS NOT 1"),
+    )
 
 
 _PG_REFRESH_BODY = ";\n".join(refresh_sql(_PG_PAIRS))
@@ -187,7 +206,20 @@ END $$
 """,
 ]
 
+_PG_MODEL_FUNCTION = """
+CREATE FUNCTION best_scores_after_model() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE best_scores SET model_public = NEW.is_public, organization_id = NEW.organization_id
+  WHERE model_id = NEW.id;
+  RETURN NULL;
+END $$
+"""
+
 _PG_TRIGGERS = [
+    "CREATE TRIGGER best_scores_model_update AFTER UPDATE ON models FOR EACH ROW "
+    "WHEN (OLD.is_public IS DISTINCT FROM NEW.is_public "
+    "OR OLD.organization_id IS DISTINCT FROM NEW.organization_id) "
+    "EXECUTE FUNCTION best_scores_after_model()",
     "CREATE TRIGGER best_scores_scores_insert AFTER INSERT ON benchmark_scores "
     "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
     "EXECUTE FUNCTION best_scores_after_scores()",
@@ -207,6 +239,8 @@ _PG_TRIGGERS = [
 ]
 
 _PG_DROP = [
+    "DROP TRIGGER IF EXISTS best_scores_model_update ON models",
+    "DROP FUNCTION IF EXISTS best_scores_after_model()",
     "DROP TRIGGER IF EXISTS best_scores_scores_insert ON benchmark_scores",
     "DROP TRIGGER IF EXISTS best_scores_scores_update ON benchmark_scores",
     "DROP TRIGGER IF EXISTS best_scores_scores_delete ON benchmark_scores",
@@ -259,9 +293,16 @@ _SQLITE_TRIGGERS = [
         "AFTER UPDATE OF is_public ON model_versions WHEN OLD.is_public IS NOT NEW.is_public",
         _SQLITE_VERSION_PAIRS,
     ),
+    "CREATE TRIGGER best_scores_model_update AFTER UPDATE OF is_public, organization_id ON models "
+    "WHEN OLD.is_public IS NOT NEW.is_public OR OLD.organization_id IS NOT NEW.organization_id\n"
+    "BEGIN\n"
+    "UPDATE best_scores SET model_public = NEW.is_public, organization_id = NEW.organization_id "
+    "WHERE model_id = NEW.id;\n"
+    "END",
 ]
 
 _SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS best_scores_model_update",
     "DROP TRIGGER IF EXISTS best_scores_scores_insert",
     "DROP TRIGGER IF EXISTS best_scores_scores_update",
     "DROP TRIGGER IF EXISTS best_scores_scores_delete",
@@ -273,7 +314,7 @@ _SQLITE_DROP = [
 def upgrade() -> None:
     _create_table()
     if op.get_bind().dialect.name == "postgresql":
-        for statement in [*_PG_FUNCTIONS, *_PG_TRIGGERS]:
+        for statement in [*_PG_FUNCTIONS, _PG_MODEL_FUNCTION, *_PG_TRIGGERS]:
             op.execute(statement)
     else:
         for statement in _SQLITE_TRIGGERS:
@@ -287,6 +328,7 @@ def downgrade() -> None:
     drops = _PG_DROP if op.get_bind().dialect.name == "postgresql" else _SQLITE_DROP
     for statement in drops:
         op.execute(statement)
+    op.drop_index("ix_model_versions_private", table_name="model_versions")
     op.drop_index("ix_best_scores_score_id", table_name="best_scores")
     op.drop_index("ix_best_scores_board", table_name="best_scores")
     op.drop_table("best_scores")
