@@ -61,7 +61,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *health_routes(engine),
-            *rest_routes(graphql_app),
+            *rest_routes(graphql_app.executor),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         # The request id comes first (every response carries it); then the body limit: an
