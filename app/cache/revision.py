@@ -2,9 +2,11 @@
 
 `current()` must be nearly free (it runs on every hit) and never too new:
 
-- SQLite (`SqliteRevision`): a plain `sqlite3` connection of its own, in autocommit, reads the
-  one-row `catalog_revision` table on every call (a few microseconds; WAL readers never wait for
-  writers). Every call sees every transaction committed before it, by any process.
+- SQLite (`SqliteRevision`): a plain `sqlite3` connection of its own, in autocommit, asks
+  `PRAGMA data_version` on every call (it changes when any other connection, of any process,
+  has committed since the last call) and reads the one-row `catalog_revision` table when it
+  did. Every call sees every transaction committed before it, by any process (WAL readers never
+  wait for writers).
 - PostgreSQL (`PostgresRevision`): a connection of its own LISTENs on `catalog_revision`; the
   commit trigger NOTIFYs the new value, which PostgreSQL delivers only once the transaction has
   committed. `current()` is the highest value received (a read of a Python int); `refresh()`
@@ -47,6 +49,8 @@ class SqliteRevision:
     def __init__(self, path: str) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self._data_version: int | None = None
+        self._value: int | None = None
 
     async def start(self) -> None:
         if self._connection is None:
@@ -58,10 +62,15 @@ class SqliteRevision:
         if self._connection is None:
             return None
         try:
-            row = self._connection.execute(READ).fetchone()
+            version = self._connection.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._data_version or self._value is None:
+                row = self._connection.execute(READ).fetchone()
+                self._value = int(row[0]) if row else None
+                self._data_version = version
         except sqlite3.Error:
-            return None  # not migrated, locked beyond the timeout: do not use the cache
-        return int(row[0]) if row else None
+            # Not migrated, or locked beyond the timeout: do not use the cache this time.
+            self._value = self._data_version = None
+        return self._value
 
     async def refresh(self) -> int | None:
         return self.current()

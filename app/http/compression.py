@@ -19,6 +19,8 @@ import brotli  # type: ignore[import-untyped]
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.http.raw_headers import header
+
 DEFAULT_MIN_BYTES = 1024
 COMPRESSIBLE = (
     "application/json",
@@ -81,7 +83,11 @@ class CompressionMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        encoding = choose_encoding(Headers(scope=scope).get("accept-encoding"))
+        encoding = choose_encoding(header(scope, b"accept-encoding"))
+        if encoding is None:
+            # Nothing to compress for this client (and an identity answer needs no Vary).
+            await self.app(scope, receive, send)
+            return
         start: Message | None = None
         chunks: list[bytes] = []
         passing = False
@@ -94,9 +100,14 @@ class CompressionMiddleware:
             if message["type"] == "http.response.start":
                 headers = Headers(raw=message.get("headers", []))
                 compressible = is_compressible(headers.get("content-type", ""))
-                if compressible and "content-encoding" not in headers:
+                vary = headers.get("vary", "")
+                if (
+                    compressible
+                    and "content-encoding" not in headers
+                    and "accept-encoding" not in vary.lower()
+                ):
                     MutableHeaders(scope=message).add_vary_header("Accept-Encoding")
-                if encoding is None or not compressible or "content-encoding" in headers:
+                if not compressible or "content-encoding" in headers:
                     passing = True
                     await send(message)
                     return
@@ -108,7 +119,6 @@ class CompressionMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            assert encoding is not None  # else the response passed through
             await self._finish(start, b"".join(chunks), encoding, send)
 
         await self.app(scope, receive, send_compressed)
