@@ -301,6 +301,25 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return result.exit_code
 
 
+def _operations_list(args: argparse.Namespace, settings: Settings) -> int:
+    from app.graphql.persisted import TrustedDocumentError
+    from app.operations_cli import listing
+
+    directory = Path(args.dir) if args.dir else settings.trusted_documents
+    if directory is None:
+        raise CliError(
+            "no trusted documents directory: set CATALOG_TRUSTED_DOCUMENTS or pass --dir",
+            EXIT_INPUT,
+        )
+    try:
+        lines = listing(directory)
+    except TrustedDocumentError as exc:
+        raise CliError(f"{exc}: fix or remove it", EXIT_INPUT) from None
+    for line in lines:
+        print(line)
+    return 0
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from app.graphql.schema import sdl
 
@@ -464,6 +483,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path", metavar="PATH")
     imp.set_defaults(handler=_import)
 
+    operations = commands.add_parser("operations", help="trusted documents").add_subparsers(
+        dest="operations_command", required=True
+    )
+    operations_list = operations.add_parser(
+        "list", help="list the trusted documents (hash, operations, file)"
+    )
+    operations_list.add_argument("--dir", help="default: CATALOG_TRUSTED_DOCUMENTS")
+    operations_list.set_defaults(handler=_operations_list)
+
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(handler=_export_schema)
@@ -472,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_name(args: argparse.Namespace) -> str:
     words = [args.command]
-    for attribute in ("db_command", "org_command", "token_command"):
+    for attribute in ("db_command", "org_command", "token_command", "operations_command"):
         if getattr(args, attribute, None):
             words.append(getattr(args, attribute))
     return " ".join(["catalog", *words])

@@ -19,7 +19,7 @@ from app.settings import Settings
 @asynccontextmanager
 async def cached_client(engine: AsyncEngine, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     base = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    app = create_app(replace(base, response_cache=True, **settings), engine)
+    app = create_app(replace(base, **{"response_cache": True, **settings}), engine)
     counters.reset()
     transport = httpx.ASGITransport(app=app)
     try:

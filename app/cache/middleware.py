@@ -411,37 +411,35 @@ class ResponseCacheMiddleware:
         keep: bool = True,
     ) -> None:
         headers = list(entry.headers)
-        etag = entry.etag
+        body = entry.body
+        encoding = None
+        if self.debug and marker is not None:
+            body = _marked(body, marker.decode())
+        elif len(body) >= self.min_bytes:
+            encoding = choose_encoding(_text(request_headers.get(b"accept-encoding")))
+        # A compressed body is another representation of the same answer: a weak validator.
+        etag = entry.etag if encoding is None else f"W/{entry.etag}"
         if get:
             anonymous = b"authorization" not in request_headers
-            headers.append(
-                (b"cache-control", caching.cache_control(anonymous, self.max_age).encode())
-            )
+            control = caching.cache_control(anonymous, self.max_age)
+            headers.append((b"cache-control", control.encode()))
             headers.append((b"vary", caching.VARY.encode()))
+            headers.append((b"etag", etag.encode()))
             if caching.matches(_text(request_headers.get(b"if-none-match")), etag):
                 headers = [h for h in headers if h[0].lower() != b"content-type"]
-                headers.append((b"etag", etag.encode()))
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
                 return
         else:
             headers.append((b"vary", b"Accept-Encoding"))
-        body = entry.body
-        if self.debug and marker is not None:
-            body = _marked(body, marker.decode())
-        elif len(body) >= self.min_bytes:
-            encoding = choose_encoding(_text(request_headers.get(b"accept-encoding")))
-            if encoding is not None:
-                compressed = entry.encoded.get(encoding)
-                if compressed is None:
-                    compressed = compress(body, encoding)
-                    if keep:
-                        self.cache.store.grow(entry, encoding, compressed)
-                body = compressed
-                etag = f"W/{etag}"
-                headers.append((b"content-encoding", encoding.encode()))
-        if get:
-            headers.append((b"etag", etag.encode()))
+        if encoding is not None:
+            compressed = entry.encoded.get(encoding)
+            if compressed is None:
+                compressed = compress(body, encoding)
+                if keep:
+                    self.cache.store.grow(entry, encoding, compressed)
+            body = compressed
+            headers.append((b"content-encoding", encoding.encode()))
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
