@@ -9,6 +9,7 @@ miss (the answer is computed), never an error.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import OrderedDict
@@ -106,19 +107,21 @@ class LruStore:
 class RedisEntries:
     """Entries shared by the workers: `<prefix><revision>:<key digest>` → the entry as JSON."""
 
-    def __init__(self, client: Redis, prefix: str = REDIS_PREFIX) -> None:
+    def __init__(self, client: Redis, namespace: str, prefix: str = REDIS_PREFIX) -> None:
         self.client = client
-        self.prefix = prefix
+        # Catalogs sharing one Redis never share entries: the namespace names the database.
+        self.prefix = f"{prefix}{namespace}:"
         self._down_until = 0.0
 
     @classmethod
-    def from_url(cls, url: str) -> RedisEntries:
+    def from_url(cls, url: str, database_url: str) -> RedisEntries:
         client = Redis.from_url(
             url,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        return cls(client)
+        namespace = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+        return cls(client, namespace)
 
     def _key(self, digest: str, revision: int) -> str:
         return f"{self.prefix}{revision}:{digest}"
