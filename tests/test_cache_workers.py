@@ -12,11 +12,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +22,8 @@ import redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.access_support import Tokens, make_orgs_and_tokens
+from tests.cache_support import workers
 from tests.databases import in_ci
-from tests.http_support import free_port
 from tests.test_response_cache import MODELS, ORGS, WRITES
 
 REDIS_TEST_URL = os.environ.get("CATALOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -40,51 +37,6 @@ def _require_redis() -> None:
         if in_ci():
             pytest.fail(f"{reason}; CI must run this test")
         pytest.skip(reason)
-
-
-@contextmanager
-def workers(database_url: str, tmp_path: Path, count: int = 2) -> Iterator[list[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_TEST_URL,
-        "CATALOG_RESPONSE_CACHE": "on",
-        "CATALOG_DEBUG": "1",
-        "CATALOG_RATE_LIMIT": "0",
-    }
-    processes: list[subprocess.Popen[bytes]] = []
-    bases: list[str] = []
-    try:
-        for index in range(count):
-            port = free_port()
-            log = (tmp_path / f"worker-{index}.log").open("wb")
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port),
-                     "--log-level", "warning"],
-                    env=env, stdout=log, stderr=subprocess.STDOUT,
-                )
-            )  # fmt: skip
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, process in zip(bases, processes, strict=True):
-            for _ in range(300):
-                if process.poll() is not None:
-                    pytest.fail(f"a worker exited: {(tmp_path / 'worker-0.log').read_text()}")
-                try:
-                    with urllib.request.urlopen(f"{base}/livez", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    time.sleep(0.1)
-        yield bases
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def post(base: str, query: str, variables: Any = None, token: str | None = None) -> Any:
@@ -104,7 +56,7 @@ async def test_a_write_on_one_worker_is_seen_by_a_read_on_the_other(
     tokens: Tokens = await make_orgs_and_tokens(fresh_engine)
     url = fresh_engine.url.render_as_string(hide_password=False)
     await fresh_engine.dispose()
-    with workers(url, tmp_path) as (a, b):
+    with workers(url, tmp_path, redis_url=REDIS_TEST_URL) as (a, b):
         # Shared entries: computed on a, served by b from Redis.
         assert post(a, MODELS, {"first": 2})["extensions"]["cache"] == "MISS"
         assert post(b, MODELS, {"first": 2})["extensions"]["cache"] == "HIT"
