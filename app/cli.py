@@ -134,6 +134,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _check_trusted_documents(settings: Settings) -> None:
+    """A trusted documents directory that cannot be loaded stops `serve` before it binds."""
+    from app.graphql.persisted import TrustedDocumentError, load_trusted
+
+    try:
+        load_trusted(settings.trusted_documents)
+    except TrustedDocumentError as exc:
+        raise CliError(f"{exc}: fix it, or unset CATALOG_TRUSTED_DOCUMENTS", EXIT_CONFIG) from None
+
+
 def _host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -144,6 +154,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers < 1:
         raise CliError(f"--workers {args.workers}: use 1 or more", EXIT_INPUT)
     url = _ready_database(settings)
+    _check_trusted_documents(settings)
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess

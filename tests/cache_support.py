@@ -26,9 +26,11 @@ from tests.http_support import free_port
 
 
 @asynccontextmanager
-async def cached_client(engine: AsyncEngine, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def cached_client(
+    engine: AsyncEngine, rate_limiter: Any = None, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
     base = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    app = create_app(replace(base, **{"response_cache": True, **settings}), engine)
+    app = create_app(replace(base, **{"response_cache": True, **settings}), engine, rate_limiter)
     counters.reset()
     transport = httpx.ASGITransport(app=app)
     try:

@@ -105,6 +105,17 @@ async def test_scopes_never_share_entries(fresh_engine: AsyncEngine, tokens: Tok
             assert outsider["errors"][0]["extensions"]["type"] == "not_found"
 
 
+async def test_hits_are_rate_limited_like_any_request(seeded_engine: AsyncEngine) -> None:
+    from app.http.rate_limit import MemoryRateLimiter
+
+    limiter = MemoryRateLimiter(3, clock=lambda: 1_000_000.0)
+    async with cached_client(seeded_engine, rate_limiter=limiter) as http:
+        payload = {"query": MODELS, "variables": {"first": 1}}
+        statuses = [(await http.post("/graphql", json=payload)).status_code for _ in range(4)]
+        assert counters.hits == 2
+    assert statuses == [200, 200, 200, 429]
+
+
 # --- a read right after every kind of write ---------------------------------------------------
 
 

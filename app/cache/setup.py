@@ -15,5 +15,7 @@ def response_cache_for(settings: Settings) -> ResponseCache:
     persisted = PersistedQueries(load_trusted(settings.trusted_documents))
     if not settings.response_cache:
         return ResponseCache(settings, None, persisted)
-    shared = RedisEntries.from_url(settings.redis_url, settings.database_url) if settings.redis_url else None
+    shared = None
+    if settings.redis_url:
+        shared = RedisEntries.from_url(settings.redis_url, settings.database_url)
     return ResponseCache(settings, revision_source_for(settings.database_url), persisted, shared)
