@@ -410,9 +410,26 @@ class ResponseCacheMiddleware:
         marker: bytes | None,
         keep: bool = True,
     ) -> None:
-        headers = list(entry.headers)
         body = entry.body
         encoding = None
+        if (
+            not get
+            and not self.debug
+            and (len(body) < self.min_bytes or b"accept-encoding" not in request_headers)
+        ):
+            # A plain POST answer: its headers are the same every time.
+            if entry.post_headers is None:
+                entry.post_headers = [
+                    *entry.headers,
+                    (b"vary", b"Accept-Encoding"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": entry.post_headers}
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        headers = list(entry.headers)
         if self.debug and marker is not None:
             body = _marked(body, marker.decode())
         elif len(body) >= self.min_bytes:

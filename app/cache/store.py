@@ -39,6 +39,8 @@ class Entry:
     etag: str
     # Compressed bodies, made on first demand (encoding -> bytes).
     encoded: dict[str, bytes] = field(default_factory=dict)
+    # The complete header list of a plain POST answer, made on first demand (the hot path).
+    post_headers: list[tuple[bytes, bytes]] | None = None
 
     @property
     def size(self) -> int:
