@@ -35,6 +35,7 @@ from graphql import (
 
 UNCACHEABLE_ROOT_FIELDS = frozenset({"viewer", "auditLog"})
 MAX_KNOWN_DOCUMENTS = 2_000
+MAX_KNOWN_CHARS = 8 * 1024 * 1024  # the texts kept, all together
 MAX_DOCUMENT_CHARS = 64 * 1024
 
 
@@ -96,9 +97,13 @@ class KnownDocuments:
     """Query text -> DocumentInfo, parsed once per text (bounded; a text that does not parse
     is remembered as None)."""
 
-    def __init__(self, max_entries: int = MAX_KNOWN_DOCUMENTS) -> None:
+    def __init__(
+        self, max_entries: int = MAX_KNOWN_DOCUMENTS, max_chars: int = MAX_KNOWN_CHARS
+    ) -> None:
         self._entries: OrderedDict[str, DocumentInfo | None] = OrderedDict()
         self._max_entries = max_entries
+        self._max_chars = max_chars
+        self._chars = 0
 
     def get(self, text: str) -> DocumentInfo | None:
         try:
@@ -115,6 +120,8 @@ class KnownDocuments:
         except (GraphQLError, RecursionError):
             info = None
         self._entries[text] = info
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._chars += len(text)
+        while len(self._entries) > self._max_entries or self._chars > self._max_chars:
+            dropped, _ = self._entries.popitem(last=False)
+            self._chars -= len(dropped)
         return info

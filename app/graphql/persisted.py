@@ -26,6 +26,7 @@ from app.cache.policy import describe, sha256_hex
 from app.errors import CatalogError, InvalidRequest
 
 MAX_REGISTERED = 5_000
+MAX_REGISTERED_CHARS = 8 * 1024 * 1024  # the registered texts, all together
 MAX_QUERY_CHARS = 64 * 1024
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 
@@ -85,6 +86,7 @@ class PersistedQueries:
         self.trusted = trusted or {}
         self.trusted_digests = frozenset(d.digest for d in self.trusted.values())
         self._registered: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
 
     def resolve(self, query: object, extensions: object) -> str | None:
         """The query text to run (None: the request names none); raises when the persisted
@@ -99,10 +101,7 @@ class PersistedQueries:
                     "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query"
                 )
             if len(query) <= MAX_QUERY_CHARS and sha not in self.trusted:
-                self._registered[sha] = query
-                self._registered.move_to_end(sha)
-                while len(self._registered) > MAX_REGISTERED:
-                    self._registered.popitem(last=False)
+                self._register(sha, query)
             return query
         if query is not None:
             return None  # a non-string query: the view refuses it
@@ -114,6 +113,16 @@ class PersistedQueries:
             raise PersistedQueryNotFound(NOT_FOUND_MESSAGE)
         self._registered.move_to_end(sha)
         return known
+
+    def _register(self, sha: str, query: str) -> None:
+        if sha in self._registered:
+            self._registered.move_to_end(sha)
+            return
+        self._registered[sha] = query
+        self._chars += len(query)
+        while len(self._registered) > MAX_REGISTERED or self._chars > MAX_REGISTERED_CHARS:
+            _, dropped = self._registered.popitem(last=False)
+            self._chars -= len(dropped)
 
     def is_trusted(self, digest: str) -> bool:
         return digest in self.trusted_digests
