@@ -134,6 +134,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _check_trusted_documents(settings: Settings) -> None:
+    """A trusted documents directory that cannot be loaded stops `serve` before it binds."""
+    from app.graphql.persisted import TrustedDocumentError, load_trusted
+
+    try:
+        load_trusted(settings.trusted_documents)
+    except TrustedDocumentError as exc:
+        raise CliError(f"{exc}: fix it, or unset CATALOG_TRUSTED_DOCUMENTS", EXIT_CONFIG) from None
+
+
 def _host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -144,6 +154,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers < 1:
         raise CliError(f"--workers {args.workers}: use 1 or more", EXIT_INPUT)
     url = _ready_database(settings)
+    _check_trusted_documents(settings)
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -299,6 +310,25 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"{exc.message}; nothing was written", exc.status) from None
     print("\n".join(result.lines()))
     return result.exit_code
+
+
+def _operations_list(args: argparse.Namespace, settings: Settings) -> int:
+    from app.graphql.persisted import TrustedDocumentError
+    from app.operations_cli import listing
+
+    directory = Path(args.dir) if args.dir else settings.trusted_documents
+    if directory is None:
+        raise CliError(
+            "no trusted documents directory: set CATALOG_TRUSTED_DOCUMENTS or pass --dir",
+            EXIT_INPUT,
+        )
+    try:
+        lines = listing(directory)
+    except TrustedDocumentError as exc:
+        raise CliError(f"{exc}: fix or remove it", EXIT_INPUT) from None
+    for line in lines:
+        print(line)
+    return 0
 
 
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
@@ -464,6 +494,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path", metavar="PATH")
     imp.set_defaults(handler=_import)
 
+    operations = commands.add_parser("operations", help="trusted documents").add_subparsers(
+        dest="operations_command", required=True
+    )
+    operations_list = operations.add_parser(
+        "list", help="list the trusted documents (hash, operations, file)"
+    )
+    operations_list.add_argument("--dir", help="default: CATALOG_TRUSTED_DOCUMENTS")
+    operations_list.set_defaults(handler=_operations_list)
+
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(handler=_export_schema)
@@ -472,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_name(args: argparse.Namespace) -> str:
     words = [args.command]
-    for attribute in ("db_command", "org_command", "token_command"):
+    for attribute in ("db_command", "org_command", "token_command", "operations_command"):
         if getattr(args, attribute, None):
             words.append(getattr(args, attribute))
     return " ".join(["catalog", *words])

@@ -115,3 +115,12 @@ def validation_error(
 ) -> ValidationFailed:
     """A single-field validation failure."""
     return ValidationFailed("Invalid input", [FieldError(loc, msg, kind)])
+
+
+def envelope(error: CatalogError, request_id: str) -> dict[str, Any]:
+    """The contract's envelope of a domain error (GraphQL `extensions`, REST and HTTP bodies)."""
+    body: dict[str, Any] = {"code": error.code, "type": error.type, "detail": error.detail}
+    if error.errors:
+        body["errors"] = [e.as_dict() for e in error.errors]
+    body["requestId"] = request_id
+    return body

@@ -12,6 +12,8 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from app.cache.middleware import ResponseCacheMiddleware
+from app.cache.setup import response_cache_for
 from app.db.engine import (
     create_engine,
     create_read_sessionmaker,
@@ -22,6 +24,7 @@ from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
+from app.http.compression import CompressionMiddleware
 from app.http.edge import EXCEPTION_HANDLERS
 from app.http.health import health_routes
 from app.http.rate_limit import RateLimiter, RateLimitMiddleware, rate_limiter_for
@@ -45,6 +48,7 @@ def create_app(
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
+    cache = response_cache_for(settings)
     graphql_app = CatalogGraphQL(
         schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
     )
@@ -52,6 +56,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
+        await cache.aclose()
         if owns_limiter and limiter is not None:
             await limiter.aclose()
         if owns_engine:
@@ -61,7 +66,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *health_routes(engine),
-            *rest_routes(graphql_app),
+            *rest_routes(graphql_app.executor),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         # The request id comes first (every response carries it); then the body limit: an
@@ -72,6 +77,9 @@ def create_app(
             Middleware(BodySizeLimit),
             Middleware(AuthMiddleware, sessions=sessions),
             Middleware(RateLimitMiddleware, limiter=limiter),
+            # Compression wraps the response cache, which serves compressed entries itself.
+            Middleware(CompressionMiddleware, min_bytes=settings.compress_min_bytes),
+            Middleware(ResponseCacheMiddleware, cache=cache),
         ],
         # Unknown routes (404) and wrong methods (405, with Allow) answer the envelope.
         exception_handlers=dict(EXCEPTION_HANDLERS),
@@ -81,4 +89,5 @@ def create_app(
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.rate_limiter = limiter
+    app.state.response_cache = cache
     return app

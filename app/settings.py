@@ -43,6 +43,29 @@ def _trusted_proxies(value: str | None) -> tuple[str, ...]:
     return tuple(proxies)
 
 
+def _on_off(name: str, value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "on", "true", "yes"}:
+        return True
+    if lowered in {"0", "off", "false", "no"}:
+        return False
+    raise ValueError(f"{name} must be on or off, got {value!r}")
+
+
+def _count(name: str, value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must be 0 or more, got {number}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -56,6 +79,16 @@ class Settings:
     access_log: bool = False
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # The response cache (app/cache/). On for `catalog serve` unless CATALOG_RESPONSE_CACHE=off;
+    # off for Settings built in code (tests opt in), so statement counts stay observable.
+    response_cache: bool = False
+    response_cache_bytes: int = 64 * 1024 * 1024
+    # Cache-Control max-age of anonymous GET answers (0: revalidate with the ETag every time).
+    http_max_age: int = 0
+    compress_min_bytes: int = 1024
+    # A directory of trusted documents (*.graphql); anonymous callers limited to them or not.
+    trusted_documents: Path | None = None
+    anonymous_trusted_only: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +100,24 @@ class Settings:
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
             access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
             trusted_proxies=_trusted_proxies(os.environ.get("CATALOG_TRUSTED_PROXIES")),
+            response_cache=_on_off(
+                "CATALOG_RESPONSE_CACHE", os.environ.get("CATALOG_RESPONSE_CACHE"), True
+            ),
+            response_cache_bytes=_count(
+                "CATALOG_RESPONSE_CACHE_BYTES",
+                os.environ.get("CATALOG_RESPONSE_CACHE_BYTES"),
+                64 * 1024 * 1024,
+            ),
+            http_max_age=_count("CATALOG_HTTP_MAX_AGE", os.environ.get("CATALOG_HTTP_MAX_AGE"), 0),
+            compress_min_bytes=_count(
+                "CATALOG_COMPRESS_MIN_BYTES", os.environ.get("CATALOG_COMPRESS_MIN_BYTES"), 1024
+            ),
+            trusted_documents=Path(os.environ["CATALOG_TRUSTED_DOCUMENTS"])
+            if os.environ.get("CATALOG_TRUSTED_DOCUMENTS")
+            else None,
+            anonymous_trusted_only=_on_off(
+                "CATALOG_ANONYMOUS_TRUSTED_ONLY",
+                os.environ.get("CATALOG_ANONYMOUS_TRUSTED_ONLY"),
+                False,
+            ),
         )

@@ -185,9 +185,13 @@ async def test_unknown_revision(monkeypatch, capsys, tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path}/catalog.db"
     code, _, err = await _cli(monkeypatch, capsys, url, "db", "upgrade", "nonsense")
     assert code == EXIT_INPUT
+    from app.db.revision import known_revisions
+
+    revisions = ", ".join(known_revisions())
+    assert revisions.startswith("0001, 0002, 0003")
     assert _one_line(err) == (
         "catalog db upgrade: unknown revision 'nonsense': leave it out for the head, "
-        "or use one of 0001, 0002, 0003"
+        f"or use one of {revisions}"
     )
     assert not (tmp_path / "catalog.db").exists()
 

@@ -199,3 +199,29 @@ async def test_the_owner_sees_everything_the_probe_looks_for(write_client, token
     assert expected <= found, expected - found
     assert any(leak.startswith("models ") for leak in leaks)
     assert sum(leak.startswith("node ") for leak in leaks) == len(world["ids"])
+
+
+@pytest.fixture
+async def cached_write_client(fresh_engine):
+    from tests.cache_support import cached_client
+
+    async with cached_client(fresh_engine) as http:
+        yield http
+
+
+async def test_nothing_private_reaches_outsiders_with_the_response_cache_on(
+    cached_write_client, tokens
+):
+    """The owner's answers are cached first; outsiders asking the very same documents and
+    variables must still get only their own scope's answers."""
+    from app.cache.counters import counters
+
+    world = await build_private_world(cached_write_client, tokens)
+    owner = Tokens.header(tokens.acme_reader)
+    assert await probe(cached_write_client, world, owner) != []
+    assert await probe(cached_write_client, world, owner) != []  # now served from the cache
+    assert counters.hits > 0
+    for who in ("anonymous", "globex_writer", "globex_admin"):
+        headers = None if who == "anonymous" else Tokens.header(getattr(tokens, who))
+        assert await probe(cached_write_client, world, headers) == [], who
+        assert await probe(cached_write_client, world, headers) == [], who

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from graphql import parse
 
+from app.errors import HTTPRefusal
 from app.graphql.cost import MAX_REQUESTED_NODES, requested_nodes
 from app.graphql.limits import (
     MAX_ALIASES,
@@ -19,7 +20,7 @@ from app.graphql.limits import (
     strip_suggestions,
 )
 from app.graphql.schema import schema
-from app.graphql.view import GRAPHQL_RESPONSE_JSON, HTTPRefusal, negotiate
+from app.http.negotiation import GRAPHQL_RESPONSE_JSON, negotiate
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import count_statements

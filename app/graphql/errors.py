@@ -17,6 +17,7 @@ from graphql import GraphQLError
 
 from app.db.failures import upstream_error
 from app.errors import CatalogError, InternalError, InvalidRequest
+from app.errors import envelope as envelope
 
 logger = logging.getLogger("app.graphql")
 
@@ -34,14 +35,6 @@ def classify(error: GraphQLError) -> CatalogError:
         # coercion (graphql-core wraps what it raises): the client's input, not a defect.
         return InvalidRequest(error.message)
     return upstream_error(original) or InternalError(INTERNAL_DETAIL)
-
-
-def envelope(error: CatalogError, request_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": error.code, "type": error.type, "detail": error.detail}
-    if error.errors:
-        body["errors"] = [e.as_dict() for e in error.errors]
-    body["requestId"] = request_id
-    return body
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:

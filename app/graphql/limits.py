@@ -43,6 +43,7 @@ from strawberry.schema.schema import validate_document
 from app.errors import FieldError, InvalidRequest
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import PreparedDocument, documents
+from app.http.raw_headers import header
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 
@@ -226,7 +227,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Request(scope).headers.get("content-length", "")
+        declared = header(scope, b"content-length") or ""
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return

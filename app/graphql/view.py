@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -23,26 +23,27 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from app.auth import ANONYMOUS
 from app.errors import CatalogError, InternalError
 from app.errors import HTTPRefusal as HTTPRefusal
 from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
+from app.graphql.executor import OperationExecutor
 from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
-from app.graphql.loaders import Loaders
+from app.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from app.http.request_id import request_id_of as request_id_of
 from app.http.responses import error_response
 from app.settings import Settings
 
 logger = logging.getLogger("app.graphql")
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-JSON = "application/json"
 GRAPHIQL_PAGE = Path(__file__).resolve().parent.parent / "static" / "graphiql" / "index.html"
 
 
@@ -75,43 +76,6 @@ def json_problem(value: object, raw: bytes) -> str | None:
     return None
 
 
-def negotiate(accept: str | None) -> str:
-    """The response media type for an `Accept` header (GraphQL over HTTP).
-
-    `application/graphql-response+json` when the client accepts it (preferred on a tie),
-    else `application/json` (also for a missing header, `*/*` and `application/*`).
-    """
-    if not accept or not accept.strip():
-        return JSON
-    best: tuple[float, int, str] | None = None
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        if quality <= 0:
-            continue
-        if media == GRAPHQL_RESPONSE_JSON:
-            candidate = (quality, 1, GRAPHQL_RESPONSE_JSON)
-        elif media in (JSON, "application/*", "*/*"):
-            candidate = (quality, 0, JSON)
-        else:
-            continue
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    if best is None:
-        raise HTTPRefusal(
-            f"Not acceptable: this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}", 406
-        )
-    return best[2]
-
-
 def is_request_error(result: ExecutionResult) -> bool:
     """No execution happened: the document could not be parsed, validated or its variables
     coerced (GraphQL over HTTP's "request error"; field errors always carry a path)."""
@@ -131,9 +95,8 @@ class CatalogGraphQL(GraphQL[Context, None]):
         settings: Settings,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
-        self.sessions = sessions
-        self.writes = writes
         self.settings = settings
+        self.executor = OperationExecutor(schema, sessions, writes, settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -213,19 +176,37 @@ class CatalogGraphQL(GraphQL[Context, None]):
             # Negotiated before the body is read: an unacceptable `Accept` is 406 at once.
             response.media_type = negotiate(request.headers.get("accept"))
             request.state.sub_response = response
-        context = Context(
-            viewer=viewer,
-            request_id=request_id,
-            sessions=self.sessions,
-            writes=self.writes,
-            settings=self.settings,
-            loaders=Loaders(self.sessions, viewer),
-            request=request,
-            response=response,
-        )
+        context = self.executor.context_for(viewer, request_id, request, response)
         # The view closes it (its read session) once the response is built.
         request.state.context = context
         return context
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's, with the operation run by the service's one executor."""
+        allowed = OperationType.from_http(request_adapter.method)
+        try:
+            return await self.executor.run(
+                context,
+                request_data.query,
+                request_data.variables,
+                request_data.operation_name,
+                allowed=allowed,
+                extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from e
+        except InvalidOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason(request_adapter.method)) from e
+        except MissingQueryError as e:
+            raise HTTPException(400, "No GraphQL query found in the request") from e
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.auth import ANONYMOUS, Viewer
 from app.db.failures import upstream_error
 from app.errors import AuthenticationError
+from app.http.raw_headers import header
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.repositories import tokens as tokens_repo
@@ -36,7 +37,7 @@ class AuthMiddleware:
         request_id = request_id_of(request)
         request.state.request_id = request_id
         try:
-            request.state.viewer = await self._viewer(request.headers.get("authorization"))
+            request.state.viewer = await self._viewer(header(scope, b"authorization"))
         except AuthenticationError as error:
             await error_response(error, request_id)(scope, receive, send)
             return

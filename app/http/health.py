@@ -23,7 +23,7 @@ from starlette.routing import Route
 from app.db.failures import upstream_error
 from app.db.revision import schema_state
 from app.errors import CatalogError, GatewayTimeout
-from app.graphql.view import request_id_of
+from app.http.request_id import request_id_of
 from app.http.responses import error_response
 
 logger = logging.getLogger("app.http")

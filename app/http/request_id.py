@@ -9,11 +9,13 @@ header to whatever answers: GraphQL, REST, refusals, unknown routes, static file
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from typing import Any
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.http.raw_headers import header
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 HEADER = b"x-request-id"
@@ -26,8 +28,11 @@ def request_id_of(request: HTTPConnection) -> str:
     known = state.get("request_id")
     if isinstance(known, str):
         return known
-    given = request.headers.get("x-request-id", "")
-    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    return _given_or_new(header(request.scope, HEADER))
+
+
+def _given_or_new(given: str | None) -> str:
+    return given if given and _REQUEST_ID.match(given) else secrets.token_hex(16)
 
 
 class RequestIdMiddleware:
@@ -38,8 +43,10 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        request_id = request_id_of(HTTPConnection(scope))
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        known = state.get("request_id")
+        request_id = known if isinstance(known, str) else _given_or_new(header(scope, HEADER))
+        state["request_id"] = request_id
         encoded = request_id.encode("ascii")
 
         async def send_with_id(message: Message) -> None:

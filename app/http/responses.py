@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
-from app.errors import CatalogError
-from app.graphql.errors import envelope
+from app.errors import CatalogError, envelope
 
 
 def error_response(error: CatalogError, request_id: str) -> JSONResponse:

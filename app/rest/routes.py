@@ -1,8 +1,9 @@
 """REST compatibility routes: the seed pages' JSON, served by running GraphQL in-process.
 
-Every route builds the same per-request context as `/graphql` (the bearer token's viewer, the
-request id, fresh DataLoaders) and executes a document from `operations`, so data, visibility
-and validation have one code path. GraphQL errors become the envelope as the body with the
+Every route runs a document from `operations` through the service's one operation executor
+(app/graphql/executor.py) as the caller (the bearer token's viewer, the request id), so data,
+visibility and validation are those of `/graphql`; REST answers as REST (no GraphQL media-type
+negotiation). GraphQL errors become the envelope as the body with the
 HTTP status of their `code`.
 """
 
@@ -16,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from app.auth import ANONYMOUS, Viewer
 from app.db.failures import upstream_error
 from app.errors import CatalogError, InternalError, InvalidRequest, NotFound
 from app.graphql.errors import INTERNAL_DETAIL, classify
+from app.graphql.executor import OperationExecutor
 from app.graphql.pagination import MAX_PAGE_SIZE
-from app.graphql.view import CatalogGraphQL
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.rest import operations, shape
@@ -42,25 +44,21 @@ MAX_LOOKUP_PAGES = 5
 
 
 class RestApi:
-    def __init__(self, graphql: CatalogGraphQL) -> None:
-        self.graphql = graphql
+    def __init__(self, executor: OperationExecutor) -> None:
+        self.executor = executor
 
     async def execute(
         self, request: Request, document: str, variables: dict[str, Any]
     ) -> JSONObject:
         """Run one operation as the caller; the first error is raised as a domain error."""
-        context = await self.graphql.get_context(_answering_json(request), Response())
-        try:
-            result = await self.graphql.schema.execute(
-                document, variable_values=variables, context_value=context
-            )
-        finally:
-            await context.close()
+        viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
+        request_id = request_id_of(request)
+        result = await self.executor.execute(viewer, request_id, document, variables)
         if result.errors:
             error = result.errors[0]
             if error.original_error is None and error.path is None:
                 # The schema refused our own document: a server defect, not the client's.
-                logger.error("REST operation refused (request %s): %s", context.request_id, error)
+                logger.error("REST operation refused (request %s): %s", request_id, error)
                 raise InternalError(INTERNAL_DETAIL)
             raise classify(error)
         data: JSONObject = result.data or {}
@@ -247,15 +245,6 @@ class RestApi:
         raise NotFound(f"No route {request.url.path}")
 
 
-def _answering_json(request: Request) -> Request:
-    """The request without its `Accept`: REST answers JSON whatever the client accepts, so the
-    GraphQL view's media-type negotiation (406 for `text/plain`) must not see it. The copy
-    shares the request's state (viewer, request id)."""
-    scope = dict(request.scope)
-    scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k.lower() != b"accept"]
-    return Request(scope, request.receive)
-
-
 def _query(request: Request) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
@@ -288,9 +277,9 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def rest_routes(graphql: CatalogGraphQL) -> list[BaseRoute]:
+def rest_routes(executor: OperationExecutor) -> list[BaseRoute]:
     """The REST routes; `/versions` and `/compare` come before `/{version}`."""
-    api = RestApi(graphql)
+    api = RestApi(executor)
     registry = "/api/v1/org/{org}/models/{name}"
     table: list[tuple[str, Handler]] = [
         (registry, api.model_latest),
