@@ -27,8 +27,11 @@ REVISION_TABLE = "catalog_revision"
 PENDING_TABLE = "catalog_revision_pending"
 CHANNEL = "catalog_revision"
 
-# Tables whose rows never change a cached answer: the audit log is never cached.
-UNTRACKED = frozenset({"audit_log", "alembic_version", REVISION_TABLE, PENDING_TABLE})
+# Tables whose rows never change a cached answer on their own: the audit log is never cached;
+# `best_scores` is written only by triggers on tables that are tracked (their write bumps).
+UNTRACKED = frozenset(
+    {"audit_log", "alembic_version", "best_scores", REVISION_TABLE, PENDING_TABLE}
+)
 
 POSTGRES_FUNCTIONS = [
     f"""
