@@ -3,8 +3,8 @@
 Starlette's CORSMiddleware does the work. A preflight (`OPTIONS` with `Origin` and
 `Access-Control-Request-Method`) to `/graphql` or a REST route is answered with the methods that
 route takes (`/graphql`: GET, POST; REST: GET) and the request headers the service reads; a
-preflight from an origin not allowed, or for a method or header not accepted, is refused (400,
-no `Access-Control-Allow-Origin`), so the browser never sends the request. Actual responses to
+preflight from an origin not allowed, or for a method or header not accepted, is refused (400, the
+error envelope), so the browser never sends the request. Actual responses to
 an allowed origin carry `Access-Control-Allow-Origin` and expose the request id and rate-limit
 headers. Credentials (cookies) are never allowed: the API authenticates with a bearer header,
 which a page sends explicitly; so `*` (any origin) is safe to answer as `*`.
@@ -14,10 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import HTTPRefusal
+from app.http.responses import error_response
+from app.observability.request_context import current_request_id
 
 # What the service reads from a request (besides the CORS-safelisted ones, always allowed).
 ALLOWED_HEADERS = (
@@ -42,6 +48,21 @@ PREFLIGHT_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
 API_PATHS = ("/graphql", "/v1/", "/api/")
 
 
+class EnvelopeCORS(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as the error envelope."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        reason = bytes(response.body).decode() or "Disallowed CORS request"
+        refusal = error_response(HTTPRefusal(reason, 400), current_request_id() or "-")
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-type", "content-length"):
+                refusal.headers.setdefault(name, value)
+        return refusal
+
+
 def _api_route(route: BaseRoute) -> bool:
     return isinstance(route, Route) and route.path.startswith(API_PATHS)
 
@@ -51,15 +72,15 @@ class RouteCORS:
 
     def __init__(self, app: ASGIApp, origins: Sequence[str], routes: Sequence[BaseRoute]) -> None:
         self.app = app
-        by_methods: dict[tuple[str, ...], CORSMiddleware] = {}
-        self.routes: list[tuple[Route, CORSMiddleware]] = []
+        by_methods: dict[tuple[str, ...], EnvelopeCORS] = {}
+        self.routes: list[tuple[Route, EnvelopeCORS]] = []
         for route in routes:
             if not _api_route(route):
                 continue
             assert isinstance(route, Route)
             methods = tuple(sorted(route.methods or ("GET",)))
             if methods not in by_methods:
-                by_methods[methods] = CORSMiddleware(
+                by_methods[methods] = EnvelopeCORS(
                     app,
                     allow_origins=origins,
                     allow_methods=methods,
