@@ -154,7 +154,7 @@ async def test_an_escaping_exception_keeps_the_request_id_for_the_servers_error_
         assert current_request_id() == "escape-5"
         logging.getLogger("app.test").error("Exception in ASGI application")
     lines = [json.loads(line) for line in sink.getvalue().splitlines()]
-    assert [(line["logger"], line["status"] if "status" in line else None) for line in lines] == [
+    assert [(line["logger"], line.get("status")) for line in lines] == [
         ("app.access", 500),
         ("app.test", None),
     ]
