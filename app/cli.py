@@ -274,6 +274,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from app.importers.progress import ProgressBar
     from app.importers.records import UnreadableSource
     from app.observability.multiprocess import ensure_directory as ensure_metrics_directory
+    from app.observability.multiprocess import worker_stopped as metrics_process_done
 
     path = Path(args.path)
     if not path.exists():
@@ -304,6 +305,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             result = asyncio.run(write())
     except CliError as exc:
         raise CliError(f"{exc.message}; nothing was written", exc.status) from None
+    finally:
+        metrics_process_done()
     print("\n".join(result.lines()))
     return result.exit_code
 

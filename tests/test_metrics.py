@@ -18,9 +18,9 @@ from app.settings import Settings
 from tests.conftest import client_for, count_statements
 from tests.metrics_support import Samples, parse_samples, total, value
 
-QUERY = (
-    'query MetricsProbe { model(org: "meta", name: "llama-3-1-70b-instruct") { canonicalName } }'
-)
+QUERY = """query MetricsProbe { model(org: "meta", name: "llama-3-1-70b-instruct") {
+  canonicalName providers { providerName } topScores(limit: 2) { score } latestVersion { version }
+} }"""
 REQUESTS = "catalog_http_requests_total"
 STATEMENTS = "catalog_sql_statements_total"
 

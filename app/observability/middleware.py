@@ -32,12 +32,16 @@ from app.observability.sql import refresh_pool_gauges
 
 access_logger = logging.getLogger(ACCESS_LOGGER)
 
+Children = tuple[Any, Any, Any, Any]
+
 
 class ObserveMiddleware:
     def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute], access_log: bool) -> None:
         self.app = app
         self.templates = RouteTemplates(routes)
         self.access_log = access_log
+        # The labelled children by their labels (all bounded): `labels()` is the costly part.
+        self._children: dict[tuple[str, str, str, int], Children] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,19 +71,34 @@ class ObserveMiddleware:
         seconds = time.perf_counter() - started
         route = self.templates.label(scope)
         operation = operation_label(stats.operation)
-        method = scope["method"]
-        metrics.REQUESTS.labels(route, method, operation, str(status)).inc()
-        metrics.REQUEST_SECONDS.labels(route, operation).observe(seconds)
+        key = (route, scope["method"], operation, status)
+        children = self._children.get(key) or self._labelled(key)
+        requests, latency, statements, per_request = children
+        requests.inc()
+        latency.observe(seconds)
         if stats.statements:
-            metrics.SQL_STATEMENTS.labels(route, operation).inc(stats.statements)
-        metrics.SQL_STATEMENTS_PER_REQUEST.labels(route).observe(stats.statements)
+            statements.inc(stats.statements)
+        per_request.observe(stats.statements)
         sync_caches()
         refresh_pool_gauges()
         if self.access_log and access_logger.isEnabledFor(logging.INFO):
-            access_logger.info(
-                "request",
+            # A record made directly: `Logger.info` would also walk the stack for its caller.
+            record = access_logger.makeRecord(
+                ACCESS_LOGGER, logging.INFO, __file__, 0, "request", (), None,
                 extra={"access": request_fields(scope, stats, route, status, seconds)},
-            )
+            )  # fmt: skip
+            access_logger.handle(record)
+
+    def _labelled(self, key: tuple[str, str, str, int]) -> Children:
+        route, method, operation, status = key
+        children = (
+            metrics.REQUESTS.labels(route, method, operation, str(status)),
+            metrics.REQUEST_SECONDS.labels(route, operation),
+            metrics.SQL_STATEMENTS.labels(route, operation),
+            metrics.SQL_STATEMENTS_PER_REQUEST.labels(route),
+        )
+        self._children[key] = children
+        return children
 
 
 def request_fields(

@@ -20,6 +20,7 @@ from app.observability.request_context import current_request
 _NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+_shown: tuple[int, int, int] | None = None
 
 
 def _count_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -38,13 +39,16 @@ def _pool_numbers(engine: Engine) -> tuple[int, int, int]:
 
 def refresh_pool_gauges() -> None:
     """Set the pool gauges from this process's engines (the pool of each, as it is now)."""
+    global _shown
     in_use = overflow = size = 0
-    for engine in list(_engines):
+    for engine in _engines:
         used, over, kept = _pool_numbers(engine)
         in_use, overflow, size = in_use + used, overflow + over, size + kept
-    POOL_IN_USE.set(in_use)
-    POOL_OVERFLOW.set(overflow)
-    POOL_SIZE.set(size)
+    if (in_use, overflow, size) != _shown:
+        _shown = (in_use, overflow, size)
+        POOL_IN_USE.set(in_use)
+        POOL_OVERFLOW.set(overflow)
+        POOL_SIZE.set(size)
 
 
 def _on_checkout(*_args: Any) -> None:
