@@ -82,21 +82,22 @@ def _ready_database(settings: Settings) -> URL:
 
 def uvicorn_options(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """uvicorn.Config keyword arguments for `catalog serve` (besides the app)."""
-    from app.http.log_redaction import uvicorn_log_config
+    from app.observability.logs import serve_log_config
 
     trusted = list(settings.trusted_proxies)
     options: dict[str, Any] = {
         "workers": args.workers,
         "log_level": "info",
-        # uvicorn's logging, with secrets in query strings redacted (in every worker).
-        "log_config": uvicorn_log_config(),
+        # Every log line in CATALOG_LOG_FORMAT with the request id, secrets in query strings
+        # redacted (in every worker).
+        "log_config": serve_log_config(settings.log_format),
         # X-Forwarded-For / -Proto are believed only from CATALOG_TRUSTED_PROXIES (default none).
         "proxy_headers": bool(trusted),
         # uvloop and httptools: the C event loop and HTTP parser, not the pure-Python ones.
         "loop": "uvloop",
         "http": "httptools",
-        # One log line per request costs more than serving a cached answer; opt in.
-        "access_log": settings.access_log,
+        # The app writes its own line per request (CATALOG_ACCESS_LOG), with more in it.
+        "access_log": False,
     }
     if trusted:
         options["forwarded_allow_ips"] = trusted
@@ -159,6 +160,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from app.observability.multiprocess import multiprocess_metrics
+
     config = uvicorn.Config("app.asgi:app", **uvicorn_options(args, settings))
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
@@ -167,13 +170,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         flush=True,
     )
     server = uvicorn.Server(config)
-    try:
-        if args.workers > 1:
-            Multiprocess(config, sockets=[sock]).run()
-            return 0
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    # Before any worker starts: with several, /metrics adds up their values (files).
+    with multiprocess_metrics(args.workers):
+        try:
+            if args.workers > 1:
+                Multiprocess(config, sockets=[sock]).run()
+                return 0
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
     if not server.started:
         raise CliError("the server did not start (see the log above)", EXIT_SERVE)
     return 0
@@ -279,6 +284,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from app.importers import run
     from app.importers.progress import ProgressBar
     from app.importers.records import UnreadableSource
+    from app.observability.multiprocess import ensure_directory as ensure_metrics_directory
+    from app.observability.multiprocess import worker_stopped as metrics_process_done
 
     path = Path(args.path)
     if not path.exists():
@@ -293,6 +300,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"catalog import: {exc.location}: {exc.reason}; nothing was written", file=sys.stderr)
         return report_mod.EXIT_UNREADABLE
     url = _ready_database(settings)
+    ensure_metrics_directory()
 
     async def write() -> report_mod.ImportReport:
         engine = create_engine(url.render_as_string(hide_password=False))
@@ -308,6 +316,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             result = asyncio.run(write())
     except CliError as exc:
         raise CliError(f"{exc.message}; nothing was written", exc.status) from None
+    finally:
+        metrics_process_done()
     print("\n".join(result.lines()))
     return result.exit_code
 

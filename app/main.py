@@ -25,10 +25,15 @@ from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
 from app.http.auth import AuthMiddleware
 from app.http.compression import CompressionMiddleware
+from app.http.cors import cors_middleware
 from app.http.edge import EXCEPTION_HANDLERS
 from app.http.health import health_routes
 from app.http.rate_limit import RateLimiter, RateLimitMiddleware, rate_limiter_for
 from app.http.request_id import RequestIdMiddleware
+from app.observability.endpoint import metrics_routes
+from app.observability.middleware import ObserveMiddleware
+from app.observability.multiprocess import worker_stopped
+from app.observability.wiring import observe
 from app.rest.routes import rest_routes
 from app.settings import Settings
 
@@ -47,6 +52,7 @@ def create_app(
     limiter = rate_limiter if rate_limiter is not None else rate_limiter_for(settings)
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
+    observe(engine)
     sessions = create_sessionmaker(engine)
     cache = response_cache_for(settings)
     graphql_app = CatalogGraphQL(
@@ -57,23 +63,29 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
         await cache.aclose()
+        worker_stopped()
         if owns_limiter and limiter is not None:
             await limiter.aclose()
         if owns_engine:
             await engine.dispose()
 
+    routes = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        *health_routes(engine),
+        *metrics_routes(),
+        *rest_routes(graphql_app.executor),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            *health_routes(engine),
-            *rest_routes(graphql_app.executor),
-            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
-        ],
-        # The request id comes first (every response carries it); then the body limit: an
-        # oversized request never reaches authentication. The rate limit comes after
+        routes=routes,
+        # The request id comes first (every response carries it); then metrics and the request
+        # log (they see every answer), CORS (a preflight needs nothing else), the body limit:
+        # an oversized request never reaches authentication. The rate limit comes after
         # authentication: it counts per token, else per IP.
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(ObserveMiddleware, routes=routes, access_log=settings.access_log),
+            *cors_middleware(settings.cors_origins, routes),
             Middleware(BodySizeLimit),
             Middleware(AuthMiddleware, sessions=sessions),
             Middleware(RateLimitMiddleware, limiter=limiter),

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import settings_ops
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./catalog.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RATE_LIMIT = 1200  # requests per minute per client
@@ -75,8 +77,9 @@ class Settings:
     # Development conveniences (field suggestions in errors, GraphiQL hints).
     debug: bool = False
     seeds_dir: Path = PROJECT_ROOT / "seeds"
-    # uvicorn's access log (one line per request); off by default, it costs throughput.
-    access_log: bool = False
+    # One log line per request (app/observability/middleware.py); CATALOG_ACCESS_LOG=0 turns
+    # it off.
+    access_log: bool = True
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
     # The response cache (app/cache/). On for `catalog serve` unless CATALOG_RESPONSE_CACHE=off;
@@ -89,6 +92,10 @@ class Settings:
     # A directory of trusted documents (*.graphql); anonymous callers limited to them or not.
     trusted_documents: Path | None = None
     anonymous_trusted_only: bool = False
+    # Origins whose pages may call the API (CORS); none by default, ("*",) for any.
+    cors_origins: tuple[str, ...] = ()
+    # `text` or `json` log lines (`catalog serve`).
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -98,7 +105,9 @@ class Settings:
             rate_limit_per_minute=_rate_limit(os.environ.get("CATALOG_RATE_LIMIT")),
             debug=os.environ.get("CATALOG_DEBUG", "").lower() in {"1", "true", "yes"},
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
-            access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
+            access_log=settings_ops.switch(
+                "CATALOG_ACCESS_LOG", os.environ.get("CATALOG_ACCESS_LOG"), cls.access_log
+            ),
             trusted_proxies=_trusted_proxies(os.environ.get("CATALOG_TRUSTED_PROXIES")),
             response_cache=_on_off(
                 "CATALOG_RESPONSE_CACHE", os.environ.get("CATALOG_RESPONSE_CACHE"), True
@@ -120,4 +129,6 @@ class Settings:
                 os.environ.get("CATALOG_ANONYMOUS_TRUSTED_ONLY"),
                 False,
             ),
+            cors_origins=settings_ops.cors_origins(os.environ.get("CATALOG_CORS_ORIGINS")),
+            log_format=settings_ops.log_format(os.environ.get("CATALOG_LOG_FORMAT")),
         )

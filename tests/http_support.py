@@ -45,9 +45,12 @@ def require_tool(name: str, why: str) -> str:
 
 
 @contextmanager
-def running_server(tmp_path: Path, *, seed: bool = True) -> Iterator[str]:
+def running_server(
+    tmp_path: Path, *, seed: bool = True, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`env`: more environment variables for the server (e.g. CATALOG_CORS_ORIGINS)."""
     database = tmp_path / "server.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{database}", **(env or {})}
     env.pop("CATALOG_DEBUG", None)
     cli = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -28,12 +28,21 @@ class DocumentCache:
     def __init__(self, max_entries: int = MAX_DOCUMENTS) -> None:
         self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
         self._max_entries = max_entries
+        # Plain counts for /metrics (app/observability/caches.py copies them).
+        self.hits = 0
+        self.misses = 0
 
     def get(self, text: str) -> PreparedDocument | None:
         prepared = self._entries.get(text)
         if prepared is not None:
+            self.hits += 1
             self._entries.move_to_end(text)
+        else:
+            self.misses += 1
         return prepared
+
+    def counts(self) -> tuple[int, int]:
+        return self.hits, self.misses
 
     def put(self, text: str, document: DocumentNode) -> PreparedDocument | None:
         """Remember a freshly parsed document; None (not kept) for oversized texts."""

@@ -27,6 +27,7 @@ from app.graphql.types.provider import Provider
 from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.graphql.types.version import ModelVersion
 from app.graphql.view import log_errors
+from app.observability.operations import RecordOperation
 
 Query = merge_types(
     "Query",
@@ -68,7 +69,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
-        extensions=[QueryLimits, RejectNulCharacters],
+        extensions=[QueryLimits, RejectNulCharacters, RecordOperation],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),
     )
     fast_fields.streamline(built)

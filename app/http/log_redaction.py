@@ -1,18 +1,17 @@
-"""Secrets in URLs never reach a log line: a logging filter for uvicorn's loggers.
+"""Secrets in URLs never reach a log line: a logging filter.
 
-`catalog serve` attaches `RedactSecrets` to `uvicorn.access` (and uvicorn's handlers) through its
-logging configuration, so it also applies in every worker process. In a query string the value
-of any parameter whose name looks like a credential (`token`, `access_token`, `api_key`,
-`secret`, `password`, `signature`, …) is replaced by `[REDACTED]`, and so is any value anywhere
-in the line that is shaped like a catalog token (`mcat_…`).
+`catalog serve` attaches `RedactSecrets` to its one log handler through its logging
+configuration (`app.observability.logs.serve_log_config`), so it also applies in every worker
+process; the per-request line redacts its path and query with `redact` as well.
+In a query string the value of any parameter whose name looks like a credential (`token`,
+`access_token`, `api_key`, `secret`, `password`, `signature`, …) is replaced by `[REDACTED]`,
+and so is any value anywhere in the line that is shaped like a catalog token (`mcat_…`).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
-from typing import Any
 from urllib.parse import unquote_plus
 
 REDACTED = "[REDACTED]"
@@ -61,19 +60,3 @@ class RedactSecrets(logging.Filter):
                 k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
             }
         return True
-
-
-FILTER_NAME = "redact_secrets"
-
-
-def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's default logging configuration with `RedactSecrets` on its loggers and handlers."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})[FILTER_NAME] = {"()": f"{__name__}.RedactSecrets"}
-    for handler in config["handlers"].values():
-        handler.setdefault("filters", []).append(FILTER_NAME)
-    for name in ("uvicorn.access", "uvicorn.error"):
-        config["loggers"].setdefault(name, {}).setdefault("filters", []).append(FILTER_NAME)
-    return config

@@ -31,6 +31,7 @@ from app.auth import ANONYMOUS, Viewer
 from app.errors import RateLimited
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
+from app.observability.metrics import RATE_LIMIT_REFUSALS, RATE_LIMIT_UNCHECKED
 from app.services.rate_limit import (
     WINDOW_SECONDS,
     Clock,
@@ -43,7 +44,7 @@ from app.settings import Settings
 
 logger = logging.getLogger("app.http")
 
-UNLIMITED_PATHS = ("/livez", "/readyz", "/healthz")
+UNLIMITED_PATHS = ("/livez", "/readyz", "/healthz", "/metrics")
 UNLIMITED_PREFIXES = ("/static/",)
 REDIS_KEY_PREFIX = "catalog:ratelimit:"
 REDIS_RETRY_SECONDS = 5.0
@@ -178,10 +179,12 @@ class RateLimitMiddleware:
         viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
         decision = await self.limiter.hit(client_key(viewer, scope))
         if decision is None:
+            RATE_LIMIT_UNCHECKED.inc()
             await self.app(scope, receive, send)
             return
         headers = rate_limit_headers(decision)
         if not decision.allowed:
+            RATE_LIMIT_REFUSALS.inc()
             request_id = getattr(request.state, "request_id", None) or request_id_of(request)
             refusal = RateLimited(
                 f"Rate limit exceeded: {decision.limit} requests per minute; "

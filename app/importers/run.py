@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.importers.records import ParsedSource
+from app.importers.records import ParsedSource, UnreadableSource
 from app.importers.report import ImportReport
 from app.importers.sources import SOURCES
 from app.importers.writer import Progress, Writer
+from app.observability import imports as import_metrics
 
 
 class UnknownSource(ValueError):
@@ -22,7 +23,11 @@ def parse(source: str, path: Path) -> ParsedSource:
     if module is None:
         known = ", ".join(sorted(SOURCES))
         raise UnknownSource(f"unknown source {source!r} (known: {known})")
-    return module.parse(path)
+    try:
+        return module.parse(path)
+    except UnreadableSource:
+        import_metrics.record_failure(source, "unreadable")
+        raise
 
 
 async def write(
@@ -34,8 +39,13 @@ async def write(
     report = ImportReport(parsed.source, str(path))
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
-    async with sessions() as session, session.begin():
-        await Writer(session, parsed, report, progress).run()
+    try:
+        async with sessions() as session, session.begin():
+            await Writer(session, parsed, report, progress).run()
+    except BaseException:
+        import_metrics.record_failure(parsed.source, "failed")
+        raise
+    import_metrics.record_run(report)
     return report
 
 

@@ -1,0 +1,1 @@
+"""Operations: what the service tells about itself (Prometheus metrics, request log lines)."""
