@@ -35,6 +35,7 @@ from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
 from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
 from app.graphql.loaders import Loaders
+from app.http import idempotency
 from app.http.request_id import request_id_of as request_id_of
 from app.http.responses import error_response
 from app.settings import Settings
@@ -141,7 +142,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            response = await idempotency.around(request, self.sessions, self.writes, self.run)
         except HTTPException as exc:
             response = self.refusal(request, exc)
         except CatalogError as error:
@@ -217,7 +218,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
             viewer=viewer,
             request_id=request_id,
             sessions=self.sessions,
-            writes=self.writes,
+            writes=idempotency.write_sessions(request, self.writes),
             settings=self.settings,
             loaders=Loaders(self.sessions, viewer),
             request=request,
