@@ -59,9 +59,7 @@ CUSTOM_SCALARS = {
         st.text(max_size=30).map(nodes.String),
         st.booleans().map(nodes.Boolean),
         st.just(nodes.Null),
-        st.lists(st.integers(min_value=-5, max_value=5).map(nodes.Int), max_size=4).map(
-            nodes.List
-        ),
+        st.lists(st.integers(min_value=-5, max_value=5).map(nodes.Int), max_size=4).map(nodes.List),
     ),
 }
 
