@@ -292,7 +292,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"catalog import: {path}: no such file or directory", file=sys.stderr)
         return report_mod.EXIT_USAGE
     try:
-        parsed = run.parse(args.source, path)
+        parsed = run.parse(args.source, path, args.observed_at)
     except run.UnknownSource as exc:
         print(f"catalog import: {exc}", file=sys.stderr)
         return report_mod.EXIT_USAGE
@@ -502,6 +502,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("source", metavar="SOURCE")
     imp.add_argument("path", metavar="PATH")
+    from app.importers.parsing import observed_date
+
+    imp.add_argument(
+        "--observed-at",
+        metavar="DATE",
+        type=observed_date,
+        help="the day a snapshot without a date of its own was taken (YYYY-MM-DD)",
+    )
     imp.set_defaults(handler=_import)
 
     operations = commands.add_parser("operations", help="trusted documents").add_subparsers(

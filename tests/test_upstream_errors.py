@@ -3,15 +3,21 @@ timeout), with the envelope and no SQL, on GraphQL, on REST and during token loo
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
 
 from app.db.engine import create_engine
 from app.db.failures import upstream_error
+from tests.access_support import Tokens, make_orgs_and_tokens
 from tests.conftest import client_for
+from tests.test_download_counter import RECORD
+from tests.test_health import CuttableProxy
+from tests.test_publish import PUBLISH, create_model, version_input
 
 TOKEN = "Bearer mcat_" + "A" * 43
 
@@ -121,3 +127,55 @@ def test_upstream_error_classification(error, expected):
 )
 def test_other_failures_stay_internal(error):
     assert upstream_error(error) is None
+
+
+async def test_a_stopped_postgresql_answers_envelopes_and_recovers(databases, seeded_template):
+    """A PostgreSQL of the test's own (a proxy in front of a private copy, which the test
+    stops and starts): while it is down every answer is the 502 envelope with no driver text,
+    a keyed write writes nothing; once it is back, reads answer and the retried write counts
+    once."""
+    if databases.backend != "postgresql":
+        pytest.skip("a proxy in front of PostgreSQL; SQLite has no server to stop")
+    url = await databases.copy(seeded_template, "stopped")
+    direct = create_engine(url)
+    tokens = await make_orgs_and_tokens(direct)
+    await direct.dispose()
+    target = make_url(url)
+    proxy = CuttableProxy(target.host or "127.0.0.1", target.port or 5432)
+    await proxy.start()
+    engine = create_engine(target.set(port=proxy.port).render_as_string(hide_password=False))
+    keyed = {**Tokens.header(tokens.acme_writer), "Idempotency-Key": "outage-1"}
+    read = {"query": '{ model(org: "meta", name: "llama-chat-8b") { canonicalName } }'}
+    try:
+        async with client_for(engine) as http:
+            await create_model(http, tokens.acme_writer)
+            published = await http.post(
+                "/graphql",
+                json={"query": PUBLISH, "variables": {"input": version_input()}},
+                headers=Tokens.header(tokens.acme_writer),
+            )
+            assert "errors" not in published.json()
+            await proxy.stop()
+            for response in (
+                await http.post("/graphql", json=read),
+                await http.get("/v1/models/meta/llama-chat-8b"),
+                await http.post("/graphql", json={"query": RECORD}, headers=keyed),
+            ):
+                body = response.json()
+                envelope = body["errors"][0]["extensions"] if "errors" in body else body
+                assert (envelope["code"], envelope["type"]) == (502, "bad_gateway"), body
+                assert response.headers["X-Request-ID"]
+                for leak in ("127.0.0.1", str(proxy.port), "asyncpg", "Errno", "SELECT"):
+                    assert leak not in response.text, (leak, response.text)
+            await proxy.start()  # back, on the same port
+            await asyncio.sleep(0.05)
+            body = (await http.post("/graphql", json=read)).json()
+            assert body["data"]["model"] == {"canonicalName": "meta/llama-chat-8b"}, body
+            first = await http.post("/graphql", json={"query": RECORD}, headers=keyed)
+            again = await http.post("/graphql", json={"query": RECORD}, headers=keyed)
+            assert first.json()["data"]["recordDownload"]["downloadCount"] == 1, first.text
+            assert again.content == first.content
+    finally:
+        await engine.dispose()
+        if proxy.server is not None and proxy.server.is_serving():
+            await proxy.stop()

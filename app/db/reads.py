@@ -20,17 +20,28 @@ class ReadScope:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._closed = False
 
     @asynccontextmanager
     async def use(self) -> AsyncIterator[AsyncSession]:
         """The request's session, for one batch or one direct query at a time."""
         async with self._lock:
+            if self._closed:
+                # A late reader: graphql-core does not cancel sibling fields when a non-null
+                # error ends the response, so one may still read after `close`. It gets a
+                # session of its own, closed when it is done (never a connection left out).
+                async with self._sessions() as session:
+                    yield session
+                return
             if self._session is None:
                 self._session = self._sessions()
             yield self._session
 
     async def close(self) -> None:
-        """End the transaction and return the connection to the pool."""
-        session, self._session = self._session, None
-        if session is not None:
-            await session.close()
+        """End the transaction and return the connection to the pool (after the current
+        holder is done: a session is never used by two coroutines at once)."""
+        async with self._lock:
+            self._closed = True
+            session, self._session = self._session, None
+            if session is not None:
+                await session.close()

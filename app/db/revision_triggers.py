@@ -28,9 +28,17 @@ PENDING_TABLE = "catalog_revision_pending"
 CHANNEL = "catalog_revision"
 
 # Tables whose rows never change a cached answer on their own: the audit log is never cached;
-# `best_scores` is written only by triggers on tables that are tracked (their write bumps).
+# `best_scores` is written only by triggers on tables that are tracked (their write bumps);
+# `idempotency_keys` holds kept mutation responses, never read by a cached query.
 UNTRACKED = frozenset(
-    {"audit_log", "alembic_version", "best_scores", REVISION_TABLE, PENDING_TABLE}
+    {
+        "audit_log",
+        "alembic_version",
+        "best_scores",
+        "idempotency_keys",
+        REVISION_TABLE,
+        PENDING_TABLE,
+    }
 )
 
 POSTGRES_FUNCTIONS = [

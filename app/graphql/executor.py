@@ -35,14 +35,21 @@ class OperationExecutor:
         self.settings = settings
 
     def context_for(
-        self, viewer: Viewer, request_id: str, request: Any = None, response: Any = None
+        self,
+        viewer: Viewer,
+        request_id: str,
+        request: Any = None,
+        response: Any = None,
+        *,
+        writes: async_sessionmaker[AsyncSession] | None = None,
     ) -> Context:
-        """A fresh per-request context (loaders, read scope); the caller closes it."""
+        """A fresh per-request context (loaders, read scope); the caller closes it. `writes`
+        replaces the write sessions (the view's: an Idempotency-Key's)."""
         return Context(
             viewer=viewer,
             request_id=request_id,
             sessions=self.sessions,
-            writes=self.writes,
+            writes=writes or self.writes,
             settings=self.settings,
             loaders=Loaders(self.sessions, viewer),
             request=request,

@@ -258,7 +258,11 @@ class Loaders:
         self, session: AsyncSession, names: list[tuple[str, str]]
     ) -> dict[tuple[str, str], Any]:
         found = await models_repo.records_by_names(session, self.viewer, names)
-        return {(m.organization.slug, m.model.slug): m for m in found}
+        out = {(m.organization.slug, m.model.slug): m for m in found}
+        missing = [name for name in names if name not in out]
+        if missing:  # another spelling of a name finds its model (two statements, on a miss)
+            out.update(await models_repo.by_other_spellings(session, self.viewer, missing))
+        return out
 
     async def _versions_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return {row[0].id: row for row in await versions_repo.by_ids(session, self.viewer, ids)}

@@ -37,6 +37,7 @@ from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
 from app.graphql.executor import OperationExecutor
 from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
+from app.http import idempotency
 from app.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from app.http.request_id import request_id_of as request_id_of
 from app.http.responses import error_response
@@ -104,7 +105,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            response = await idempotency.around(
+                request, self.executor.sessions, self.executor.writes, self.run
+            )
         except HTTPException as exc:
             response = self.refusal(request, exc)
         except CatalogError as error:
@@ -176,7 +179,13 @@ class CatalogGraphQL(GraphQL[Context, None]):
             # Negotiated before the body is read: an unacceptable `Accept` is 406 at once.
             response.media_type = negotiate(request.headers.get("accept"))
             request.state.sub_response = response
-        context = self.executor.context_for(viewer, request_id, request, response)
+        context = self.executor.context_for(
+            viewer,
+            request_id,
+            request,
+            response,
+            writes=idempotency.write_sessions(request, self.executor.writes),
+        )
         # The view closes it (its read session) once the response is built.
         request.state.context = context
         return context

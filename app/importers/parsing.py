@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.importers.records import UnreadableSource
+from app.importers.records import ParsedSource, UnreadableSource
 
 
 class BadValue(ValueError):
@@ -104,6 +106,34 @@ def parse_timestamp(text: str) -> datetime:
 
 def start_of_day(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def ignored_observed_at(own: datetime, what: str, observed_at: date | None) -> list[str]:
+    """A note when `--observed-at` names another day than the snapshot's own date (`what`),
+    which wins: the option dates only snapshots that carry no date of their own."""
+    if observed_at is None or observed_at == own.date():
+        return []
+    return [f"--observed-at {observed_at} ignored: the snapshot is dated {own.date()} ({what})"]
+
+
+def observed_date(text: str) -> date:
+    """`catalog import --observed-at DATE`: a calendar day, `YYYY-MM-DD`."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def date_undated(out: ParsedSource, observed_at: date | None) -> ParsedSource:
+    """`--observed-at` for a snapshot without a date of its own: the snapshot's moment
+    (`as_of`, where the parser found none) and the date of every score that has none."""
+    if observed_at is None:
+        return out
+    moment = start_of_day(observed_at)
+    if out.as_of is None:
+        out.as_of = moment
+    out.scores = [s if s.scored_at else replace(s, scored_at=moment) for s in out.scores]
+    return out
 
 
 def per_token_to_per_million(value: float | None) -> float | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -103,33 +104,55 @@ async def write_prices(
             "output_price_per_m": rec.output_price_per_m,
             "status": rec.status,
         }
-        at = rec.observed_at
-
-        current = next((r for r in rows if _in_effect(r, at)), None)
-        if current is not None:
-            if _same(current, values) or current.valid_to is not None:
-                tally["unchanged"] += 1
-            elif current.valid_from == at:  # same moment, corrected price
-                for name, value in values.items():
-                    setattr(current, name, value)
-                tally["updated"] += 1
-            else:
-                current.valid_to = at
-                tally["updated"] += 1
-                _add(session, parsed.source, provider_id, model_id, rec, values, None, tally)
-            continue
-        later = next((r for r in rows if r.valid_from > at), None)
-        if later is not None and _same(later, values):
-            later.valid_from = at
+        seen = observe(rows, rec.observed_at, values, newest)
+        if seen.changed:
             tally["updated"] += 1
-        else:
-            valid_to = later.valid_from if later is not None else None
-            if valid_to is None and newest is not None and newest > at:
-                valid_to = newest  # an older snapshot: the newer one no longer lists the pair
-            _add(session, parsed.source, provider_id, model_id, rec, values, valid_to, tally)
+        if seen.add:
+            _add(session, parsed.source, provider_id, model_id, rec, values, seen.valid_to, tally)
+        elif not seen.changed:
+            tally["unchanged"] += 1
     if not skipped:
         _close_retired(history, chosen, parsed, tally)
     await session.flush()
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What observing a price did to a pair's history: rows changed in place, and whether a
+    row [observed at, `valid_to`) is to be added."""
+
+    changed: bool
+    add: bool
+    valid_to: datetime | None = None
+
+
+def observe(
+    rows: list[ProviderPricingRow],
+    at: datetime,
+    values: dict[str, object],
+    newest: datetime | None,
+) -> Observation:
+    """The history rule (module docstring) for one (provider, model) pair whose price `values`
+    were observed at `at`; `rows` are the pair's rows by `valid_from` (changed in place);
+    `newest` the newest snapshot of the observing source already recorded."""
+    current = next((r for r in rows if _in_effect(r, at)), None)
+    if current is not None:
+        if _same(current, values) or current.valid_to is not None:
+            return Observation(changed=False, add=False)
+        if current.valid_from == at:  # same moment, corrected price
+            for name, value in values.items():
+                setattr(current, name, value)
+            return Observation(changed=True, add=False)
+        current.valid_to = at
+        return Observation(changed=True, add=True)
+    later = next((r for r in rows if r.valid_from > at), None)
+    if later is not None and _same(later, values):
+        later.valid_from = at
+        return Observation(changed=True, add=False)
+    valid_to = later.valid_from if later is not None else None
+    if valid_to is None and newest is not None and newest > at:
+        valid_to = newest  # an older snapshot: the newer one no longer lists the pair
+    return Observation(changed=False, add=True, valid_to=valid_to)
 
 
 def _add(

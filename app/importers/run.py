@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,14 +18,15 @@ class UnknownSource(ValueError):
     pass
 
 
-def parse(source: str, path: Path) -> ParsedSource:
-    """Raises UnknownSource, or UnreadableSource when a file cannot be parsed."""
+def parse(source: str, path: Path, observed_at: date | None = None) -> ParsedSource:
+    """Raises UnknownSource, or UnreadableSource when a file cannot be parsed. `observed_at`
+    dates a snapshot that carries no date of its own (see `app/importers/sources`)."""
     module = SOURCES.get(source)
     if module is None:
         known = ", ".join(sorted(SOURCES))
         raise UnknownSource(f"unknown source {source!r} (known: {known})")
     try:
-        return module.parse(path)
+        return module.parse(path, observed_at)
     except UnreadableSource:
         import_metrics.record_failure(source, "unreadable")
         raise
@@ -54,5 +56,6 @@ async def import_source(
     source: str,
     path: Path,
     progress: Progress | None = None,
+    observed_at: date | None = None,
 ) -> ImportReport:
-    return await write(sessions, parse(source, path), path, progress)
+    return await write(sessions, parse(source, path, observed_at), path, progress)

@@ -38,6 +38,7 @@ from app.importers import prices as prices_writer
 from app.importers.aliases import load_aliases
 from app.importers.records import ModelRecord, ModelRef, ParsedSource, Problem, ScoreRecord
 from app.importers.report import ImportReport
+from app.importers.spelling_merge import merge_spellings
 from app.importers.version_writer import write_versions
 from app.seed.upsert import Index, Tally, upsert
 from app.services import identity
@@ -135,6 +136,8 @@ class Writer:
         self.progress("versions", 5, steps)
         await self._versions()
         await self.s.flush()
+        # Models spelled like another of their organization become one (identity rules).
+        await merge_spellings(self.s, self.report, self._problem)
         self.progress("done", steps, steps)
 
     # -- reference rows -------------------------------------------------------------------

@@ -101,4 +101,8 @@ async def resolve(
         if found:
             rows = await models_repo.by_ids(session, viewer, found)
             return (rows[0] if rows else None), []
+    if org and slug:  # a canonical name in another spelling (`meta/llama-3-1-70b-instruct`)
+        found_by_spelling = await models_repo.by_other_spellings(session, viewer, [(org, slug)])
+        if found_by_spelling:
+            return next(iter(found_by_spelling.values())), []
     return None, []

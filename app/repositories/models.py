@@ -36,6 +36,7 @@ from app.repositories.records import (
 from app.repositories.statements import dialect_of, in_ids, statements
 from app.repositories.visibility import model_visible
 from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
+from app.services.spelling_merge import name_key
 
 OrderField = Literal[
     "NAME",
@@ -158,6 +159,31 @@ async def records_by_names(
     )
     rows = await session.execute(stmt, {"names": [tuple(name) for name in names]})
     return [record(row) for row in rows]
+
+
+async def by_other_spellings(
+    session: AsyncSession, viewer: Viewer, names: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], ModelRecord]:
+    """For names not found as spelled: the model whose name is the same in another spelling
+    (`llama-3-1-70b-instruct` for `llama-3.1-70b-instruct`, app/services/spelling_merge.py),
+    when exactly one visible model of the organization has it; by the name asked for."""
+    missing = {(org, name_key(name)): (org, name) for org, name in names}
+    if not missing:
+        return {}
+    stmt = (
+        select(ModelRow.id, OrganizationRow.slug, ModelRow.slug)
+        .join(OrganizationRow, OrganizationRow.id == ModelRow.organization_id)
+        .where(OrganizationRow.slug.in_({org for org, _ in missing}), model_visible(viewer))
+    )
+    matches: dict[tuple[str, str], list[int]] = {}
+    for model_id, org, slug in (await session.execute(stmt)).all():
+        asked = missing.get((org, name_key(slug)))
+        if asked is not None:
+            matches.setdefault(asked, []).append(model_id)
+    unique = {ids[0]: asked for asked, ids in matches.items() if len(ids) == 1}
+    if not unique:
+        return {}
+    return {unique[m.id]: m for m in await by_ids(session, viewer, list(unique))}
 
 
 def _current_price() -> ColumnElement[bool]:

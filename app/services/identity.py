@@ -95,6 +95,9 @@ _AT_OTHER = re.compile(r"@[\w.-]*$")
 _FIREWORKS_P = re.compile(r"(?<=\d)p(?=\d)")
 _FIREWORKS_LLAMA = re.compile(r"^llama-v(?=\d)")
 _SPACES = re.compile(r"\s+")
+# A trailing "+" of a name is a word of it: LMArena's "Command R+ (08-2024)" is Cohere's
+# `command-r-plus-08-2024`, not `command-r-08-2024` (slugs have no "+").
+_PLUS = re.compile(r"(\w)\+(?![\w+])")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/([^/\s]+/[^/\s?#]+)")
 
 
@@ -106,9 +109,13 @@ def normalize_id(raw: str) -> str:
     `together_ai/meta-llama/`), region and vendor prefixes of dotted ids, `-v1:0`, `@version`,
     OpenRouter `:free`-style variants, a leading `~`, and Epoch effort suffixes (`split_effort`);
     turns Fireworks' `3p1` into `3.1`; drops a leading vendor word that names the family's own
-    maker (`meta-llama-3.1-8b` -> `llama-3.1-8b`, see `_strip_vendor_word`).
+    maker (`meta-llama-3.1-8b` -> `llama-3.1-8b`, see `_strip_vendor_word`); a trailing `+`
+    of a word becomes `-plus` (`command-r+` -> `command-r-plus`). Dots, dashes and underscores
+    are kept (slugs are made from this): `spelling_key` unifies them where models of one
+    organization are merged (app/services/spelling_merge.py).
     """
-    text = split_effort(_SPACES.sub("-", raw.strip().lower().lstrip("~")))[0]
+    text = _PLUS.sub(r"\1-plus", raw.strip().lower().lstrip("~"))
+    text = split_effort(_SPACES.sub("-", text))[0]
     text = text.rsplit("/", 1)[-1]
     text = _ROUTER_VARIANT.sub("", text)
     text = _REGION.sub("", text)
@@ -120,6 +127,25 @@ def normalize_id(raw: str) -> str:
         text = _FIREWORKS_P.sub(".", text)
         text = _FIREWORKS_LLAMA.sub("llama-", text)
     return _strip_vendor_word(text)
+
+
+# Separators do not tell two models apart: every run of characters other than letters and
+# digits (dots, dashes, underscores, spaces, brackets, Ollama's `:` tag), as in a slug
+# (`slugify`), so a model's slug and the ids it was made from have one key.
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+# A separator between a word and a number: `llama-3` = `llama3`, `gemma-2-9b` = `gemma2-9b`.
+_WORD_NUMBER = re.compile(r"(?<=[a-z])-(?=\d)")
+
+
+def spelling_key(normalized: str) -> str:
+    """A normalized id reduced to what its spelling cannot change: lowercase,
+    every run of separators (anything but letters and digits: `.`, `-`, `_`, `:`, spaces,
+    brackets) as one `-`, none between a word and the number after it.
+    `llama-3.1-70b-instruct`, `llama-3-1-70b-instruct`, `Llama3_1-70B-Instruct`, Ollama's
+    `llama3.1:70b-instruct` -> `llama3-1-70b-instruct`. A separator between two numbers stays
+    (`1.3b` is not `13b`); `normalize_id` has already turned a trailing `+` into `-plus`."""
+    key = _SEPARATORS.sub("-", normalized.lower()).strip("-")
+    return _WORD_NUMBER.sub("", key) or normalized.lower()
 
 
 def split_effort(model_version: str) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,12 @@ LITELLM_2026 = "litellm/2026-07-24/model_prices_and_context_window.json"
 OPENROUTER = "openrouter/data/history/2026-08-01/openrouter_models.json"
 
 
-async def import_(engine: AsyncEngine, source: str, path: Path) -> ImportReport:
-    return await run.import_source(create_sessionmaker(engine), source, path)
+async def import_(
+    engine: AsyncEngine, source: str, path: Path, observed_at: date | None = None
+) -> ImportReport:
+    return await run.import_source(
+        create_sessionmaker(engine), source, path, observed_at=observed_at
+    )
 
 
 async def row_counts(engine: AsyncEngine) -> dict[str, int]:

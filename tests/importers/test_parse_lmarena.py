@@ -4,7 +4,7 @@ CSV here)."""
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,11 @@ def test_all_three_boards() -> None:
 
 
 def test_scores_are_elo_with_half_width_uncertainty() -> None:
-    parsed = lmarena.parse(datasets_dir() / "lmarena" / "csv" / "lmarena_vision.csv")
+    # The files carry no date: --observed-at dates the scores (the leaderboard's version).
+    vision = datasets_dir() / "lmarena" / "csv" / "lmarena_vision.csv"
+    assert all(record.scored_at is None for record in lmarena.parse(vision).scores)
+    parsed = lmarena.parse(vision, date(2025, 8, 4))
+    assert parsed.as_of == datetime(2025, 8, 4, tzinfo=UTC)
     raw = _raw("lmarena_vision.csv")
     assert len(parsed.scores) == len(raw) == 86
     for record, row in zip(parsed.scores, raw, strict=True):

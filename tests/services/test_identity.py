@@ -275,3 +275,41 @@ def test_seller_filed_models_still_join_by_name() -> None:
     org = identity.attested_organization("litellm", "bedrock_converse", "minimax-m2")
     index.add_model(1, "minimax-m2", organization=org)
     assert index.match("openrouter", "minimax/minimax-m2").model_id == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("llama-3-1-70b-instruct", "llama-3.1-70b-instruct"),
+        ("llama-3.1-70b-instruct", "Llama3_1-70B-Instruct"),
+        ("ollama/llama3.1:70b-instruct", "llama-3.1-70b-instruct"),
+        ("gemini-1-5-pro", "gemini-1.5-pro"),
+        ("Claude 3.5 Haiku (20241022)", "claude-3-5-haiku-20241022"),
+        ("gemma2-9b-it", "gemma-2-9b-it"),
+        ("Command R+ (08-2024)", "command-r-plus-08-2024"),
+    ],
+)
+def test_spellings_of_one_model_share_a_key(a: str, b: str) -> None:
+    key = identity.spelling_key
+    assert key(normalize_id(a)) == key(normalize_id(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("opt-1.3b", "opt-13b"),  # a separator between two numbers is kept
+        ("Command R+ (08-2024)", "Command R (08-2024)"),  # "+" is a word, not a separator
+        ("llama-3-8b", "llama-38b"),
+        ("qwen2.5-7b", "qwen2-57b"),
+    ],
+)
+def test_different_models_keep_different_keys(a: str, b: str) -> None:
+    key = identity.spelling_key
+    assert key(normalize_id(a)) != key(normalize_id(b))
+
+
+def test_a_slug_has_the_key_of_the_id_it_was_made_from() -> None:
+    for raw in ("ollama/llama2:13b", "Claude Opus 4 (20250514)", "openchat_3.5", "a..b"):
+        normalized = normalize_id(raw)
+        slug = identity.slugify(normalized)
+        assert identity.spelling_key(slug) == identity.spelling_key(normalized), raw

@@ -1,11 +1,13 @@
 """The registry of importable sources: CLI name (`SOURCE`) -> parser module.
 
-Each module exposes `SOURCE: str` and `parse(path) -> ParsedSource` (pure: it only reads the
-files it is given).
+Each module exposes `SOURCE: str` and `parse(path, observed_at=None) -> ParsedSource` (pure:
+it only reads the files it is given). `observed_at` (`catalog import --observed-at DATE`) dates
+what the snapshot leaves undated; a date the files carry wins (see each module).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -25,7 +27,7 @@ from app.importers.sources import (
 class SourceModule(Protocol):
     SOURCE: str
 
-    def parse(self, path: Path) -> ParsedSource: ...
+    def parse(self, path: Path, observed_at: date | None = None) -> ParsedSource: ...
 
 
 _MODULES = (llm_stats, litellm, openrouter, epoch, lmarena, open_llm_leaderboard, localai, gpt4all)

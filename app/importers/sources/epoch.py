@@ -31,9 +31,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.importers import parsing as p
 from app.importers import tabular as t
 from app.importers.records import (
     BenchmarkRecord,
@@ -63,7 +65,7 @@ SOURCE = "epoch"
 MODEL_COLUMN = "Model version"
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     out = ParsedSource(source=SOURCE)
     if path.is_dir():
         if not any(path.glob("*.csv")) and (path / "benchmark_data").is_dir():
@@ -75,7 +77,7 @@ def parse(path: Path) -> ParsedSource:
             _parse_file(file, out, single=False)
     else:
         _parse_file(path, out, single=True)
-    return out
+    return p.date_undated(out, observed_at)
 
 
 def _parse_file(file: Path, out: ParsedSource, *, single: bool) -> None:

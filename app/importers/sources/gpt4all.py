@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.importers import artifacts
+from app.importers import parsing as p
 from app.importers.records import (
     FileRecord,
     ModelRecord,
@@ -63,7 +65,7 @@ def _load(file: Path) -> list[Any]:
     return data
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     file = _file(path)
     out = ParsedSource(source=SOURCE)
     seen: set[str] = set()
@@ -107,7 +109,7 @@ def parse(path: Path) -> ParsedSource:
             f"{file.name}: {md5_only} entries have only an md5 checksum: model imported, "
             "no version (registry files need a sha256 OID)"
         )
-    return out
+    return p.date_undated(out, observed_at)
 
 
 def _string(entry: dict[str, Any], key: str) -> str | None:

@@ -34,28 +34,38 @@ NOT_MODELS = frozenset({"sample_spec", "fallback_generalizations", "last_updated
 HF_STYLE_PROVIDERS = frozenset({"huggingface", "together_ai", "deepinfra"})
 
 
-def snapshot_moment(data: dict[str, Any], file: Path) -> datetime:
+def snapshot_moment(
+    data: dict[str, Any], file: Path, observed_at: date | None = None
+) -> tuple[datetime, list[str]]:
+    """The snapshot's own date (`last_updated`, else a `YYYY-MM-DD` directory), else
+    `observed_at` (`--observed-at`), with the notes to report."""
     stamp = data.get("last_updated")
     if isinstance(stamp, str):
         try:
-            return p.parse_timestamp(stamp)
+            own = p.parse_timestamp(stamp)
         except ValueError as exc:
             raise UnreadableSource(f"{file}#last_updated", f"not a timestamp: {stamp!r}") from exc
+        return own, p.ignored_observed_at(own, "last_updated", observed_at)
     try:
-        return p.start_of_day(date.fromisoformat(file.parent.name))
+        own = p.start_of_day(date.fromisoformat(file.parent.name))
     except ValueError as exc:
+        if observed_at is not None:
+            return p.start_of_day(observed_at), []
         raise UnreadableSource(
-            str(file), "no `last_updated` field and no YYYY-MM-DD directory name: undated"
+            str(file),
+            "no `last_updated` field and no YYYY-MM-DD directory name: undated "
+            "(pass --observed-at DATE)",
         ) from exc
+    return own, p.ignored_observed_at(own, "its directory", observed_at)
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     file = p.source_file(path, FILE_NAME)
     data = p.read_json(file)
     if not isinstance(data, dict):
         raise UnreadableSource(str(file), "expected a JSON object keyed by model name")
-    observed = snapshot_moment(data, file)
-    out = ParsedSource(source=SOURCE, as_of=observed)
+    observed, notes = snapshot_moment(data, file, observed_at)
+    out = ParsedSource(source=SOURCE, as_of=observed, notes=notes)
     left_out: Counter[str] = Counter()
     for key, item in data.items():
         if key in NOT_MODELS:

@@ -3,13 +3,17 @@
 PATH is the repository checkout (with `data/`) or its `data/` directory. Units: prices are US
 cents per million tokens (divided by 100); scores are fractions even where the benchmark's
 `max_score` is 100 or 3,000, so the normalized score is `normalized_score * 100`.
+
+The files carry no date of the snapshot (only when each row was written, `updated_at`): prices
+are observed at `observed_at` (`catalog import --observed-at DATE`), else at the day of the
+newest `updated_at` of the files (the data is at least that recent; the report says so).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,6 @@ from app.importers.records import (
 )
 
 SOURCE = "llm-stats"
-DATA_DATE = "2025-10-16"  # the snapshot's commit date (prices observed then)
 
 # Metrics where lower is better. No field of the data gives the direction; these are word error
 # rates (WER): fleurs and common-voice-15 (documented in the README, "Importing real data").
@@ -58,13 +61,20 @@ def _array(path: Path) -> list[Any]:
     return data
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     data = _data_dir(path)
-    out = ParsedSource(source=SOURCE, as_of=p.start_of_day(date.fromisoformat(DATA_DATE)))
+    observed = p.start_of_day(observed_at) if observed_at else _newest_update(data)
+    notes = []
+    if observed_at is None and observed is not None:
+        notes.append(
+            f"prices observed at {observed.date()}, the newest `updated_at` in the files (the "
+            "snapshot has no date of its own: --observed-at DATE sets it)"
+        )
+    out = ParsedSource(source=SOURCE, as_of=observed, notes=notes)
     _licenses(data, out)
     _benchmarks(data, out)
     _organizations_and_models(data, out)
-    windows = _prices(data, out)
+    windows = _prices(data, out, observed)
     # model.json has no context window; the providers' max_input_tokens give it (the largest).
     out.models = [
         replace(m, context_window=windows[m.ref.external_id]) if m.ref.external_id in windows else m
@@ -225,9 +235,26 @@ def _scores(file: Path, ref: ModelRef, out: ParsedSource) -> None:
             out.problems.append(Problem(location, str(exc)))
 
 
-def _prices(data: Path, out: ParsedSource) -> dict[str, int]:
+def _newest_update(data: Path) -> datetime | None:
+    """The start of the day of the newest `updated_at` of the models and provider prices."""
+    files = sorted(data.glob("organizations/*/models/*/model.json"))
+    files += sorted(data.glob("providers/*/models.json"))
+    newest: date | None = None
+    for file in files:
+        content = p.read_json(file)
+        for item in content if isinstance(content, list) else [content]:
+            stamp = item.get("updated_at") if isinstance(item, dict) else None
+            try:
+                day = p.parse_timestamp(stamp).date() if isinstance(stamp, str) else None
+            except ValueError:
+                continue
+            if day is not None and (newest is None or day > newest):
+                newest = day
+    return p.start_of_day(newest) if newest else None
+
+
+def _prices(data: Path, out: ParsedSource, observed: datetime | None) -> dict[str, int]:
     windows: dict[str, int] = {}
-    observed = p.start_of_day(date.fromisoformat(DATA_DATE))
     for provider_dir in sorted((data / "providers").iterdir()):
         file = provider_dir / "provider.json"
         if not file.is_file():
@@ -238,6 +265,10 @@ def _prices(data: Path, out: ParsedSource) -> dict[str, int]:
             continue
         for index, item in enumerate(_array(prices_file)):
             location = f"{prices_file}#[{index}]"
+            if observed is None:
+                raise UnreadableSource(
+                    str(prices_file), "undated prices: no `updated_at`; pass --observed-at DATE"
+                )
             try:
                 if not isinstance(item, dict):
                     raise p.BadValue("expected an object")

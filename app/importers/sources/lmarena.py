@@ -5,8 +5,9 @@ PATH is the `csv/` directory (reads `lmarena_text.csv`, `lmarena_vision.csv`,
 `lmarena-text`, `lmarena-vision`, `lmarena-image`, with no `max_score` (the Bradley-Terry/Elo
 rating has no upper bound), so the normalized score is None. The score is `arena_score` in
 rating points; `uncertainty` is the half-width of `95_pct_ci` ("+5/-5" -> 5; an asymmetric
-"+6/-4" -> the mean, 5), in rating points. The files have no date column: every score is dated
-2025-08-04, the leaderboard's version. Kind THIRD_PARTY (human votes collected by LMArena).
+"+6/-4" -> the mean, 5), in rating points. The files carry no date: scores are dated
+`observed_at` (`catalog import --observed-at DATE`; 2025-08-04 for the shared snapshot, the
+leaderboard's version), else undated. Kind THIRD_PARTY (human votes collected by LMArena).
 Models are referred to by their display name (`model`), with `organization` as a hint. A row
 that repeats an earlier one in every cell but `rank` (Yi-34B-Chat in the text board) is left
 out with a note; a second row for the same model with other values is a problem.
@@ -14,9 +15,10 @@ out with a note; a second row for the same model with other values is a problem.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
+from app.importers import parsing as p
 from app.importers import tabular as t
 from app.importers.records import (
     BenchmarkRecord,
@@ -28,7 +30,6 @@ from app.importers.records import (
 )
 
 SOURCE = "lmarena"
-SCORED_AT = datetime(2025, 8, 4, tzinfo=UTC)
 REQUIRED = ("model", "arena_score", "95_pct_ci", "organization")
 LEADERBOARD_URL = "https://lmarena.ai/leaderboard"
 
@@ -40,7 +41,7 @@ ARENAS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     out = ParsedSource(source=SOURCE)
     if path.is_dir():
         files = [path / f"{stem}.csv" for stem in ARENAS if (path / f"{stem}.csv").is_file()]
@@ -52,7 +53,7 @@ def parse(path: Path) -> ParsedSource:
         files = [path]
     for file in files:
         _parse_file(file, out)
-    return out
+    return p.date_undated(out, observed_at)
 
 
 def _parse_file(file: Path, out: ParsedSource) -> None:
@@ -100,7 +101,6 @@ def _parse_file(file: Path, out: ParsedSource) -> None:
                 normalized_score=None,
                 kind="THIRD_PARTY",
                 source_url=LEADERBOARD_URL,
-                scored_at=SCORED_AT,
                 uncertainty=uncertainty,
                 location=row.location,
             )

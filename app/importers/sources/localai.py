@@ -15,12 +15,14 @@ in `notes`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from app.importers import artifacts
+from app.importers import parsing as p
 from app.importers.records import (
     FileRecord,
     ModelRecord,
@@ -47,7 +49,7 @@ def _file(path: Path) -> Path:
     raise UnreadableSource(str(path), f"no {FILE_NAME} here")
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     file = _file(path)
     try:
         entries = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER)
@@ -88,7 +90,7 @@ def parse(path: Path) -> ParsedSource:
             out.problems.append(Problem(location, f"no version imported: {exc}"))
     if without_files:
         out.notes.append(f"{file.name}: {without_files} entries without files (model only)")
-    return out
+    return p.date_undated(out, observed_at)
 
 
 def _strings(entry: dict[str, Any], key: str) -> list[str]:

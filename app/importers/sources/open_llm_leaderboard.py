@@ -19,8 +19,10 @@ parameter count from `metadata_params_billions` (-1 and 0 mean unknown), `hf_rep
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from app.importers import parsing as p
 from app.importers import tabular as t
 from app.importers.records import (
     BenchmarkRecord,
@@ -49,7 +51,7 @@ TASKS: dict[str, tuple[str, str, str]] = {
 REQUIRED = ("model_name", "model_precision", *tuple(f"evaluations_{k}_value" for k in TASKS))
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
     file = path / FILE_NAME if path.is_dir() else path
     if not file.is_file():
         raise UnreadableSource(str(path), f"no {FILE_NAME} here")
@@ -83,7 +85,7 @@ def parse(path: Path) -> ParsedSource:
         models.setdefault(repo, model)
         out.scores.extend(scores)
     out.models.extend(models.values())
-    return out
+    return p.date_undated(out, observed_at)
 
 
 def _identity(row: t.Row) -> tuple[str, str]:

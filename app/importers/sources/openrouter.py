@@ -50,23 +50,31 @@ def _price(pricing: dict[str, Any], key: str) -> float | None:
     return None if number < 0 else p.per_token_to_per_million(number)
 
 
-def parse(path: Path) -> ParsedSource:
+def parse(path: Path, observed_at: date | None = None) -> ParsedSource:
+    """Observed at the `YYYY-MM-DD` directory's date (the snapshot's own), else `observed_at`
+    (`--observed-at`), else the newest `created` of its models (the data is at least that
+    recent)."""
     file = p.source_file(path, FILE_NAME)
     data = p.read_json(file)
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise UnreadableSource(str(file), "expected an object with a `data` array")
     items: list[Any] = data["data"]
+    notes: list[str] = []
     try:
         observed = p.start_of_day(date.fromisoformat(file.parent.name))
+        notes = p.ignored_observed_at(observed, "its directory", observed_at)
     except ValueError as exc:
         stamps = [i.get("created") for i in items if isinstance(i, dict)]
         numbers = [s for s in stamps if isinstance(s, int)]
-        if not numbers:
+        if observed_at is not None:
+            observed = p.start_of_day(observed_at)
+        elif numbers:
+            observed = datetime.fromtimestamp(max(numbers), UTC)
+        else:
             raise UnreadableSource(
-                str(file), "undated: no YYYY-MM-DD directory, no `created`"
+                str(file), "undated: no YYYY-MM-DD directory, no `created` (pass --observed-at)"
             ) from exc
-        observed = datetime.fromtimestamp(max(numbers), UTC)
-    out = ParsedSource(source=SOURCE, as_of=observed)
+    out = ParsedSource(source=SOURCE, as_of=observed, notes=notes)
     out.benchmarks = [
         BenchmarkRecord(
             slug=f"aa-{key.replace('_', '-')}",
