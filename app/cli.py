@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
+from app import export_command
 from app.cli_errors import (
     EXIT_CONFIG,
     EXIT_INPUT,
@@ -301,6 +302,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return result.exit_code
 
 
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    return export_command.run(args, _ready_database(settings))
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from app.graphql.schema import sdl
 
@@ -463,6 +468,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("source", metavar="SOURCE")
     imp.add_argument("path", metavar="PATH")
     imp.set_defaults(handler=_import)
+
+    export_command.add_parser(commands).set_defaults(handler=_export)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")

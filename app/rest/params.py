@@ -300,3 +300,26 @@ def parse_compare_versions(params: Mapping[str, Sequence[str]]) -> list[str]:
         )
     out.raise_if_any()
     return refs
+
+
+# --- bulk export (`/v1/export/{kind}.{format}`) ----------------------------------------------
+
+EXPORT_QUERY = (
+    QueryParam(
+        "as_of",
+        _DAY,
+        "Rows as known at the end of this day (UTC): prices in effect then, scores dated on "
+        "or before it, models released by then, versions published by then",
+    ),
+)
+
+
+def parse_export_query(params: Mapping[str, Sequence[str]]) -> date | None:
+    """The export's `as_of` day, if given. Raises `ValidationFailed`."""
+    out = _Collector()
+    for name in sorted(set(params) - {p.name for p in EXPORT_QUERY}):
+        out.add(name, "unknown query parameter", "value_error.extra")
+    raw = _one(params, "as_of", out)
+    day = _parse_date(raw, "as_of", out) if raw is not None else None
+    out.raise_if_any()
+    return day

@@ -24,10 +24,12 @@ from app.graphql.view import CatalogGraphQL
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.rest import operations, shape
+from app.rest.export import ExportRoute
 from app.rest.openapi import openapi_route
 from app.rest.params import (
     COMPARE_QUERY,
     CURRENT_API_VERSION,
+    EXPORT_QUERY,
     MODEL_LIST_QUERY,
     VERSION_REF_PATTERN,
     check_api_version,
@@ -35,7 +37,8 @@ from app.rest.params import (
     parse_compare_versions,
     parse_model_list,
 )
-from app.rest.spec import Operation, PathParam, json_body
+from app.rest.spec import Body, Operation, PathParam, json_body
+from app.services.export_format import FORMATS, KINDS
 
 logger = logging.getLogger("app.rest")
 
@@ -49,6 +52,7 @@ MAX_LOOKUP_PAGES = 5
 class RestApi:
     def __init__(self, graphql: CatalogGraphQL) -> None:
         self.graphql = graphql
+        self.export = ExportRoute(graphql.sessions)
 
     async def execute(
         self, request: Request, document: str, variables: dict[str, Any]
@@ -286,7 +290,8 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             failure = upstream_error(unexpected) or InternalError(INTERNAL_DETAIL)
             response = error_response(failure, request_id)
         else:
-            response = JSONResponse(body, headers={"X-Request-ID": request_id})
+            response = body if isinstance(body, Response) else JSONResponse(body)
+            response.headers["X-Request-ID"] = request_id
         response.headers["X-API-Version"] = CURRENT_API_VERSION
         return response
 
@@ -407,6 +412,36 @@ ROUTES: list[tuple[str, str, Operation]] = [
         ),
     ),
 ]
+EXPORT_KIND = PathParam(
+    "kind", "What to export", {"type": "string", "enum": list(KINDS)}, example="models"
+)
+EXPORT_FORMAT = PathParam(
+    "format",
+    "`jsonl`: one JSON object per line; `csv`: a header line, then one row per line",
+    {"type": "string", "enum": list(FORMATS)},
+    example="csv",
+)
+ROUTES.append(
+    (
+        "/v1/export/{kind}.{format}",
+        "export",
+        Operation(
+            "exportRows",
+            "Every row of a kind the caller can see, streamed",
+            "Models, versions, benchmark scores or prices (current, or in effect at the end of "
+            "`as_of`), in primary-key order. Anonymous callers get public rows; a token also "
+            "its organization's private ones. The README's \"Bulk export\" lists the columns.",
+            "export",
+            (
+                Body("application/x-ndjson", {"type": "string"}),
+                Body("text/csv", {"type": "string"}),
+            ),
+            (EXPORT_KIND, EXPORT_FORMAT),
+            EXPORT_QUERY,
+            (404, 422),
+        ),
+    )
+)
 # Anything else under the REST prefixes is the envelope's 404 (not in the document).
 CATCH_ALL = ("/api/{rest:path}", "/v1/{rest:path}")
 
