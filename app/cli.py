@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
+from app import export_command
 from app.cli_errors import (
     EXIT_CONFIG,
     EXIT_INPUT,
@@ -341,6 +342,10 @@ def _operations_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    return export_command.run(args, _ready_database(settings))
+
+
 def _export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from app.graphql.schema import sdl
 
@@ -520,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     operations_list.add_argument("--dir", help="default: CATALOG_TRUSTED_DOCUMENTS")
     operations_list.set_defaults(handler=_operations_list)
+    export_command.add_parser(commands).set_defaults(handler=_export)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")

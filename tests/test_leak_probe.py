@@ -5,6 +5,7 @@ import pytest
 
 from tests.access_support import Tokens
 from tests.conftest import gql
+from tests.export_support import read_rows
 
 SECRET = "acme/secret"
 
@@ -175,6 +176,18 @@ async def probe(client, world, headers):
         or lineage["model"]["latestVersion"]["baseVersion"] is not None
     ):
         leaks.append("lineage")
+    # Bulk exports (every kind, both formats): no row of acme/secret nor mixed's 2.0.0 (a
+    # public version's own `base_model` text may name its base, as in GraphQL's `baseModel`).
+    for kind in ("models", "versions", "scores", "prices"):
+        for format_ in ("jsonl", "csv"):
+            response = await client.get(f"/v1/export/{kind}.{format_}", headers=headers)
+            for row in read_rows(kind, format_, response.text):
+                if row["model"] == SECRET or (row["model"], row.get("version")) == (
+                    "acme/mixed",
+                    "2.0.0",
+                ):
+                    leaks.append(f"export {kind}.{format_}")
+                    break
     return leaks
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import cast
 
 import strawberry
 
@@ -13,6 +14,7 @@ from app.graphql.scalars import BigInt
 from app.graphql.types.enums import ModelOrderField, OrderDirection, ScoreKind
 from app.repositories.models import ModelFilter as ModelQuery
 from app.repositories.models import ModelOrder as ModelOrderQuery
+from app.repositories.models import OrderField
 from app.repositories.pricing import PriceCap
 from app.repositories.scores import Board
 from app.repositories.scores import ScoreFilter as ScoreQuery
@@ -21,20 +23,36 @@ from app.services.pricing import DEFAULT_INPUT_OUTPUT_RATIO
 
 @strawberry.input(description="Inclusive bounds; either may be omitted.")
 class BigIntRange:
-    min: BigInt | None = None
-    max: BigInt | None = None
+    min: BigInt | None = strawberry.field(
+        default=None, description="Lower bound (inclusive); null or omitted: none."
+    )
+    max: BigInt | None = strawberry.field(
+        default=None, description="Upper bound (inclusive); null or omitted: none."
+    )
 
 
 @strawberry.input(description="Inclusive bounds in USD per million tokens.")
 class PriceRange:
-    min: float | None = None
-    max: float | None = None
+    min: float | None = strawberry.field(
+        default=None,
+        description="Lowest price (inclusive), USD per million tokens; null or omitted: none.",
+    )
+    max: float | None = strawberry.field(
+        default=None,
+        description="Highest price (inclusive), USD per million tokens; null or omitted: none.",
+    )
 
 
 @strawberry.input(description="Inclusive date bounds.")
 class DateRange:
-    from_: date | None = strawberry.field(default=None, name="from")
-    to: date | None = None
+    from_: date | None = strawberry.field(
+        default=None,
+        name="from",
+        description="First day (inclusive); null or omitted: no lower bound.",
+    )
+    to: date | None = strawberry.field(
+        default=None, description="Last day (inclusive); null or omitted: no upper bound."
+    )
 
 
 @strawberry.input(description="Narrows `models`; every field given must hold.")
@@ -43,13 +61,26 @@ class ModelFilter:
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive text in name, slug or description."
     )
-    task: str | None = None
-    framework: str | None = None
-    model_type: str | None = None
-    modality: str | None = None
+    task: str | None = strawberry.field(
+        default=None, description="Only models with this task, e.g. `text-generation`."
+    )
+    framework: str | None = strawberry.field(
+        default=None, description="Only models of this framework or format, e.g. `gguf`."
+    )
+    model_type: str | None = strawberry.field(
+        default=None, description="Only models of this type, e.g. `chat`."
+    )
+    modality: str | None = strawberry.field(
+        default=None, description="Only models with this modality, e.g. `image`."
+    )
     license: str | None = strawberry.field(default=None, description="License slug.")
-    allow_commercial: bool | None = None
-    open_weight: bool | None = None
+    allow_commercial: bool | None = strawberry.field(
+        default=None,
+        description="Only models whose license allows (true) or forbids (false) commercial use.",
+    )
+    open_weight: bool | None = strawberry.field(
+        default=None, description="Only open-weight models (true) or only closed ones (false)."
+    )
     family: str | None = strawberry.field(default=None, description="Family slug.")
     provider: str | None = strawberry.field(
         default=None, description="Provider slug: models it currently prices."
@@ -58,13 +89,21 @@ class ModelFilter:
     has_benchmark: str | None = strawberry.field(
         default=None, description="Benchmark slug: models with a score on it."
     )
-    context_window: BigIntRange | None = None
-    param_count: BigIntRange | None = None
+    context_window: BigIntRange | None = strawberry.field(
+        default=None, description="Context window in tokens within these bounds."
+    )
+    param_count: BigIntRange | None = strawberry.field(
+        default=None, description="Parameter count within these bounds."
+    )
     input_price_per_m: PriceRange | None = strawberry.field(
         default=None, description="Some provider's current input price lies in the range."
     )
-    output_price_per_m: PriceRange | None = None
-    release_date: DateRange | None = None
+    output_price_per_m: PriceRange | None = strawberry.field(
+        default=None, description="Some provider's current output price lies in the range."
+    )
+    release_date: DateRange | None = strawberry.field(
+        default=None, description="Released within these days."
+    )
 
     def to_query(self) -> ModelQuery:
         _check_ranges(self)
@@ -120,8 +159,12 @@ def _bounds(r: BigIntRange | PriceRange | None) -> tuple[object, object]:
 
 @strawberry.input(description="How to order `models`. BENCHMARK_SCORE needs `benchmark`.")
 class ModelOrder:
-    field: ModelOrderField = ModelOrderField.NAME
-    direction: OrderDirection = OrderDirection.ASC
+    field: ModelOrderField = strawberry.field(
+        default=ModelOrderField.NAME, description="What to order by; default NAME."
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="ASC (default) or DESC."
+    )
     benchmark: str | None = strawberry.field(
         default=None, description="Benchmark slug, for BENCHMARK_SCORE."
     )
@@ -133,7 +176,8 @@ class ModelOrder:
                 [FieldError(("orderBy", "benchmark"), "required for BENCHMARK_SCORE", "missing")],
             )
         return ModelOrderQuery(
-            field=self.field.value,
+            # ModelOrderField's values are OrderField's names (tests/test_schema_descriptions.py).
+            field=cast(OrderField, self.field.value),
             descending=self.direction is OrderDirection.DESC,
             benchmark=self.benchmark,
         )
@@ -142,9 +186,13 @@ class ModelOrder:
 @strawberry.input(description="Narrows a model's `scores`.")
 class ScoreFilter:
     benchmark: str | None = strawberry.field(default=None, description="Benchmark slug.")
-    source: str | None = None
-    kind: ScoreKind | None = None
-    self_reported: bool | None = None
+    source: str | None = strawberry.field(
+        default=None, description="Only scores from this source (exact text)."
+    )
+    kind: ScoreKind | None = strawberry.field(default=None, description="Only scores of this kind.")
+    self_reported: bool | None = strawberry.field(
+        default=None, description="Only self-reported scores (true) or only others (false)."
+    )
 
     def to_query(self) -> ScoreQuery:
         return ScoreQuery(
@@ -161,11 +209,15 @@ class ScoreFilter:
 )
 class LeaderboardFilter:
     organization: str | None = strawberry.field(default=None, description="Organization slug.")
-    open_weight: bool | None = None
+    open_weight: bool | None = strawberry.field(
+        default=None, description="Only open-weight models (true) or only closed ones (false)."
+    )
     allow_commercial: bool | None = strawberry.field(
         default=None, description="The model's license allows (true) or forbids commercial use."
     )
-    model_type: str | None = None
+    model_type: str | None = strawberry.field(
+        default=None, description="Only models of this type, e.g. `chat`."
+    )
     family: str | None = strawberry.field(default=None, description="Family slug.")
     max_input_price_per_m: float | None = strawberry.field(
         default=None, description="Some provider's current input price is at most this."

@@ -188,6 +188,14 @@ class Loaders:
         return _loader(self.waves, versions_repo.aliases_by_version, list)
 
     @cached_property
+    def alias_by_id(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._aliases_by_id)
+
+    @cached_property
+    def pricing_by_id(self) -> Loader[Any, Any]:
+        return _loader(self.waves, self._pricing_by_id)
+
+    @cached_property
     def aliases_by_model(self) -> Loader[Any, Any]:
         return _loader(self.waves, self._aliases_by_model, list)
 
@@ -310,6 +318,12 @@ class Loaders:
         self, session: AsyncSession, ids: list[int], f: versions_repo.VersionFilter
     ) -> dict[int, list[Any]]:
         return await versions_repo.all_for_models(session, self.viewer, ids, f)
+
+    async def _aliases_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
+        return await versions_repo.aliases_by_ids(session, self.viewer, ids)
+
+    async def _pricing_by_id(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
+        return await pricing_repo.by_ids(session, self.viewer, ids)
 
     async def _aliases_by_model(self, session: AsyncSession, ids: list[int]) -> dict[int, Any]:
         return await versions_repo.aliases_by_model(session, self.viewer, ids)

@@ -44,24 +44,41 @@ def page_args(
     return keyset.Page(limit=limit, after=values, forward=True)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when more items follow: fetch them with `after: endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when items precede: fetch them with `before: startCursor`."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the page's first item; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="An item of a page and its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Opaque cursor of this item: pass it as `after` (or "
+        "`before`) to continue from here."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of items (Relay cursor connection): `edges` or "
+    "`nodes`, and `pageInfo` to fetch the next or previous "
+    "page."
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items, each with its cursor.")
+    page_info: PageInfo = strawberry.field(
+        description="Cursors and flags for fetching the neighbouring pages."
+    )
     count_fn: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Every item matching the arguments, across all pages.")

@@ -42,6 +42,16 @@ Query = merge_types(
     ),
 )
 Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
+# merge_types takes no description: the roots' own, for GraphiQL's docs.
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Reads: the catalog (models, versions, benchmarks, providers, prices), analyses, the "
+    "caller and the audit log. Anonymous callers see public data; a token also its "
+    "organization's private models and versions."
+)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Writes: each mutation is one transaction, needs a token (writer or admin) and returns "
+    "the changed object, or null with an error."
+)
 
 # Node implementations reachable only through `node` must still be in the schema.
 NODE_TYPES = [

@@ -168,3 +168,9 @@ async def history_counts_by_model(
     )
     found = {mid: int(n) for mid, n in (await session.execute(stmt)).all()}
     return {mid: found.get(mid, 0) for mid in model_ids}
+
+
+async def by_ids(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> dict[int, Any]:
+    """Prices by id, current or past (for `node`), of models the viewer sees."""
+    stmt = _pricing_rows(viewer).where(ProviderPricingRow.id.in_(ids))
+    return {row[0].id: row for row in (await session.execute(stmt)).all()}

@@ -277,3 +277,20 @@ async def aliases_by_model(
     for alias, version in (await session.execute(stmt)).all():
         grouped[alias.model_id].append((alias, version))
     return grouped
+
+
+async def aliases_by_ids(
+    session: AsyncSession, viewer: Viewer, ids: Sequence[int]
+) -> dict[int, tuple[VersionAliasRow, str]]:
+    """Aliases by id (for `node`), under the same rule as `aliases_by_model`."""
+    stmt = (
+        select(VersionAliasRow, ModelVersionRow.version)
+        .join(ModelVersionRow, ModelVersionRow.id == VersionAliasRow.version_id)
+        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+        .where(
+            VersionAliasRow.id.in_(ids),
+            ModelVersionRow.status != DELETED,
+            version_visible(viewer),
+        )
+    )
+    return {alias.id: (alias, version) for alias, version in (await session.execute(stmt)).all()}

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.errors import FieldError, InvalidRequest, UpgradeRequired, ValidationFailed
+from app.rest.spec import QueryParam
+from app.services import aliases, semver
 
 # --- API version header -------------------------------------------------------------------
 
@@ -92,22 +94,54 @@ SORT_FIELDS = {
     "context_window": "CONTEXT_WINDOW",
     "price": "PRICE",
 }
-LIST_PARAMS = frozenset(
-    {
-        "organization",
-        "family",
-        "modality",
-        "provider",
-        "open_weight",
-        "max_input_price",
-        "max_output_price",
+# A version reference in a path: a semantic version or an alias name.
+VERSION_REF_PATTERN = f"^(?:{aliases.PATTERN}|{semver.PATTERN.removeprefix('^')})$"
+_PRICE = {"type": "number", "minimum": 0}
+_DAY = {"type": "string", "format": "date"}
+# The query string of `/v1/models`, as `/openapi.json` documents it.
+MODEL_LIST_QUERY = (
+    QueryParam("organization", {"type": "string"}, "Organization slug"),
+    QueryParam("family", {"type": "string"}, "Model family slug"),
+    QueryParam("modality", {"type": "string"}, "A modality the model has (`text`, `image`...)"),
+    QueryParam("provider", {"type": "string"}, "Slug of a provider that serves the model"),
+    QueryParam("open_weight", {"type": "boolean"}, "Open-weight models only (or closed only)"),
+    QueryParam("max_input_price", _PRICE, "Some provider's input price ≤ this, USD per 1M"),
+    QueryParam("max_output_price", _PRICE, "Some provider's output price ≤ this, USD per 1M"),
+    QueryParam(
         "min_context",
-        "released_after",
-        "released_before",
+        {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+        "Context window of at least this many tokens",
+    ),
+    QueryParam("released_after", _DAY, "Released after this day (exclusive)"),
+    QueryParam("released_before", _DAY, "Released before this day (exclusive)"),
+    QueryParam(
         "sort",
-        "cursor",
+        {"type": "string", "pattern": "^-?(" + "|".join(SORT_FIELDS) + "|score:.+)$"},
+        "Ordering: " + ", ".join(SORT_FIELDS) + " or `score:<benchmark>`; a leading `-` "
+        "means descending",
+    ),
+    QueryParam("cursor", {"type": "string"}, "`next_cursor` of the previous page"),
+    QueryParam(
         "limit",
-    }
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        f"Models per page (1-{MAX_LIMIT})",
+    ),
+)
+LIST_PARAMS = frozenset(param.name for param in MODEL_LIST_QUERY)
+COMPARE_QUERY = (
+    QueryParam(
+        "versions",
+        {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "minItems": MIN_COMPARE,
+            "maxItems": MAX_COMPARE,
+        },
+        f"{MIN_COMPARE} to {MAX_COMPARE} version strings or aliases, repeated "
+        "(`versions=a&versions=b`) or comma-separated",
+        required=True,
+        example=["3.0.0", "latest"],
+    ),
 )
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -266,3 +300,26 @@ def parse_compare_versions(params: Mapping[str, Sequence[str]]) -> list[str]:
         )
     out.raise_if_any()
     return refs
+
+
+# --- bulk export (`/v1/export/{kind}.{format}`) ----------------------------------------------
+
+EXPORT_QUERY = (
+    QueryParam(
+        "as_of",
+        _DAY,
+        "Rows as known at the end of this day (UTC): prices in effect then, scores dated on "
+        "or before it, models released by then, versions published by then",
+    ),
+)
+
+
+def parse_export_query(params: Mapping[str, Sequence[str]]) -> date | None:
+    """The export's `as_of` day, if given. Raises `ValidationFailed`."""
+    out = _Collector()
+    for name in sorted(set(params) - {p.name for p in EXPORT_QUERY}):
+        out.add(name, "unknown query parameter", "value_error.extra")
+    raw = _one(params, "as_of", out)
+    day = _parse_date(raw, "as_of", out) if raw is not None else None
+    out.raise_if_any()
+    return day

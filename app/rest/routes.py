@@ -26,13 +26,21 @@ from app.graphql.pagination import MAX_PAGE_SIZE
 from app.http.request_id import request_id_of
 from app.http.responses import error_response
 from app.rest import operations, shape
+from app.rest.export import ExportRoute
+from app.rest.openapi import openapi_route
 from app.rest.params import (
+    COMPARE_QUERY,
     CURRENT_API_VERSION,
+    EXPORT_QUERY,
+    MODEL_LIST_QUERY,
+    VERSION_REF_PATTERN,
     check_api_version,
     check_text,
     parse_compare_versions,
     parse_model_list,
 )
+from app.rest.spec import Body, Operation, PathParam, json_body
+from app.services.export_format import FORMATS, KINDS
 
 logger = logging.getLogger("app.rest")
 
@@ -46,6 +54,7 @@ MAX_LOOKUP_PAGES = 5
 class RestApi:
     def __init__(self, executor: OperationExecutor) -> None:
         self.executor = executor
+        self.export = ExportRoute(executor.sessions)
 
     async def execute(
         self, request: Request, document: str, variables: dict[str, Any]
@@ -270,26 +279,174 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             failure = upstream_error(unexpected) or InternalError(INTERNAL_DETAIL)
             response = error_response(failure, request_id)
         else:
-            response = JSONResponse(body, headers={"X-Request-ID": request_id})
+            response = body if isinstance(body, Response) else JSONResponse(body)
+            response.headers["X-Request-ID"] = request_id
         response.headers["X-API-Version"] = CURRENT_API_VERSION
         return response
 
     return endpoint
 
 
+ORG = PathParam("org", "Organization slug", example="meta")
+NAME = PathParam("name", "Model slug within the organization", example="llama-chat-8b")
+MODEL_ID = PathParam(
+    "model_id",
+    "`org/slug`, or a bare slug when exactly one model the caller can see has it",
+    {"type": "string", "minLength": 1},
+    example="meta/llama-chat-8b",
+)
+VERSION = PathParam(
+    "version",
+    "A semantic version (`1.2.0`) or an alias (`latest`)",
+    {"type": "string", "pattern": VERSION_REF_PATTERN},
+    example="3.1.0",
+)
+REGISTRY = "/api/v1/org/{org}/models/{name}"
+
+# (path, RestApi method, operation) in matching order: `/versions` and `/compare` come before
+# `/{version}`. `/openapi.json` is generated from this table.
+ROUTES: list[tuple[str, str, Operation]] = [
+    (
+        REGISTRY,
+        "model_latest",
+        Operation(
+            "getModelLatest",
+            "Full detail of the latest version of a model",
+            "The `latest` alias if set, else the highest non-prerelease, non-deleted version.",
+            "registry",
+            json_body("VersionDetail"),
+            (ORG, NAME),
+        ),
+    ),
+    (
+        REGISTRY + "/versions",
+        "model_versions",
+        Operation(
+            "listModelVersions",
+            "Every version of a model, newest first, and the latest",
+            "Versions the caller can see, newest first by semver precedence.",
+            "registry",
+            json_body("VersionList"),
+            (ORG, NAME),
+        ),
+    ),
+    (
+        REGISTRY + "/compare",
+        "compare",
+        Operation(
+            "compareModelVersions",
+            "Several versions of a model side by side",
+            "`metric_keys` is the sorted union of the metric keys of the versions compared.",
+            "registry",
+            json_body("VersionComparison"),
+            (ORG, NAME),
+            COMPARE_QUERY,
+            (404, 422),
+        ),
+    ),
+    (
+        REGISTRY + "/{version}",
+        "model_version",
+        Operation(
+            "getModelVersion",
+            "Full detail of one version of a model",
+            "A version by its version string or an alias.",
+            "registry",
+            json_body("VersionDetail"),
+            (ORG, NAME, VERSION),
+        ),
+    ),
+    (
+        "/v1/models",
+        "catalog_models",
+        Operation(
+            "listModels",
+            "Models of the LLM catalog, filtered and ordered, a page at a time",
+            "Up to `limit` models; `next_cursor` continues the listing.",
+            "catalog",
+            json_body("ModelList"),
+            (),
+            MODEL_LIST_QUERY,
+            (422,),
+            links={"getModel": {"model_id": "$response.body#/models/0/id"}},
+        ),
+    ),
+    (
+        "/v1/models/{model_id:path}",
+        "catalog_model",
+        Operation(
+            "getModel",
+            "One model of the LLM catalog with its prices and scores",
+            "Organization, license, providers and their per-million-token prices, benchmark "
+            "scores, top scores, sources, family, context window, parameter count, release date.",
+            "catalog",
+            json_body("CatalogModel"),
+            (MODEL_ID,),
+            links={
+                "getMarketplaceVersion": {"model_id": "$response.body#/id", "version": "latest"}
+            },
+        ),
+    ),
+    (
+        "/api/models/{model_id:path}/versions/{version}",
+        "marketplace_version",
+        Operation(
+            "getMarketplaceVersion",
+            "A model version as the marketplace shows it",
+            "Lifecycle status, requirements, timeouts, container image, inputs and outputs, "
+            "statistics, samples, and the parent model's metadata.",
+            "marketplace",
+            json_body("MarketplaceVersion"),
+            (MODEL_ID, VERSION),
+        ),
+    ),
+]
+EXPORT_KIND = PathParam(
+    "kind", "What to export", {"type": "string", "enum": list(KINDS)}, example="models"
+)
+EXPORT_FORMAT = PathParam(
+    "format",
+    "`jsonl`: one JSON object per line; `csv`: a header line, then one row per line",
+    {"type": "string", "enum": list(FORMATS)},
+    example="csv",
+)
+ROUTES.append(
+    (
+        "/v1/export/{kind}.{format}",
+        "export",
+        Operation(
+            "exportRows",
+            "Every row of a kind the caller can see, streamed",
+            "Models, versions, benchmark scores or prices (current, or in effect at the end of "
+            "`as_of`), in primary-key order. Anonymous callers get public rows; a token also "
+            "its organization's private ones. The README's \"Bulk export\" lists the columns.",
+            "export",
+            (
+                Body("application/x-ndjson", {"type": "string"}),
+                Body("text/csv", {"type": "string"}),
+            ),
+            (EXPORT_KIND, EXPORT_FORMAT),
+            EXPORT_QUERY,
+            (404, 422),
+        ),
+    )
+)
+# Anything else under the REST prefixes is the envelope's 404 (not in the document).
+CATCH_ALL = ("/api/{rest:path}", "/v1/{rest:path}")
+
+
+def documented_routes() -> list[tuple[str, Operation]]:
+    return [(path, operation) for path, _, operation in ROUTES]
+
+
 def rest_routes(executor: OperationExecutor) -> list[BaseRoute]:
-    """The REST routes; `/versions` and `/compare` come before `/{version}`."""
+    """The REST routes (their table: ROUTES) and `/openapi.json`."""
     api = RestApi(executor)
-    registry = "/api/v1/org/{org}/models/{name}"
-    table: list[tuple[str, Handler]] = [
-        (registry, api.model_latest),
-        (registry + "/versions", api.model_versions),
-        (registry + "/compare", api.compare),
-        (registry + "/{version}", api.model_version),
-        ("/v1/models", api.catalog_models),
-        ("/v1/models/{model_id:path}", api.catalog_model),
-        ("/api/models/{model_id:path}/versions/{version}", api.marketplace_version),
-        ("/api/{rest:path}", api.unknown),
-        ("/v1/{rest:path}", api.unknown),
+    routes: list[BaseRoute] = [
+        Route("/openapi.json", openapi_route(documented_routes()), methods=["GET"])
     ]
-    return [Route(path, _endpoint(handler), methods=["GET"]) for path, handler in table]
+    routes += [
+        Route(path, _endpoint(getattr(api, method)), methods=["GET"]) for path, method, _ in ROUTES
+    ]
+    routes += [Route(path, _endpoint(api.unknown), methods=["GET"]) for path in CATCH_ALL]
+    return routes

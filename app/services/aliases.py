@@ -7,6 +7,7 @@ import re
 from app.services import semver
 
 _ALIAS = re.compile(r"[a-z0-9][a-z0-9._-]{0,49}")
+PATTERN = _ALIAS.pattern
 
 
 def is_valid_alias(name: str) -> bool:

@@ -20,6 +20,8 @@ _SEMVER = re.compile(
     re.ASCII,  # semver digits are ASCII digits (\d would accept any Unicode digit)
 )
 _MAX_PART = 2**63 - 1
+# The grammar as a regular expression (for documents such as /openapi.json).
+PATTERN = _SEMVER.pattern
 
 
 class InvalidVersion(ValueError):

@@ -303,3 +303,17 @@ async def test_another_owners_repo_is_not_the_makers_model(imported: Imported) -
         for repo, owner in [("braindao/Qwen2.5-14B-Instruct", "braindao")]:
             other = await resolve(repo)
             assert other["organization"]["slug"] == owner, repo
+
+
+async def test_bulk_exports_of_everything_have_the_catalogs_row_counts(imported: Imported) -> None:
+    """`/v1/export/{kind}.{format}` over the full imported data (tests/test_export.py covers
+    the rest): as many rows as the GraphQL API counts, in both formats."""
+    from app.services.export_format import KINDS
+    from tests.export_support import catalog_counts, export
+
+    async with client_for(imported.engine) as http:
+        counts = await catalog_counts(http)
+        assert counts["models"] > 5000 and counts["scores"] > 30000, counts
+        for format_ in ("jsonl", "csv"):
+            for kind in KINDS:
+                assert len(await export(http, kind, format_)) == counts[kind], (kind, format_)

@@ -8,7 +8,7 @@ organization.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,12 +46,14 @@ from app.services.organizations import check_organization
 from app.services.validation import Checker
 
 
-@strawberry.input
+@strawberry.input(description="A new organization.")
 class OrganizationInput:
-    slug: str
-    name: str
-    description: str | None = None
-    url: str | None = None
+    slug: str = strawberry.field(
+        description="Stable identifier (lowercase letters, digits, `.`, `_`, `-`), e.g. `acme`."
+    )
+    name: str = strawberry.field(description="Display name (1-200 characters).")
+    description: str | None = strawberry.field(default=None, description="Free text.")
+    url: str | None = strawberry.field(default=None, description="Home page (http or https).")
 
 
 async def _model_result(info: Info, model_id: int) -> Model:
@@ -82,7 +84,12 @@ async def _upsert_reference(info: Info, table: type[Any], values: dict[str, Any]
 class CatalogMutation:
     @strawberry.mutation(description="Create an organization (admin tokens only).")
     async def create_organization(
-        self, info: Info, input: OrganizationInput
+        self,
+        info: Info,
+        input: Annotated[
+            OrganizationInput,
+            strawberry.argument(description="The new organization (needs an admin token)."),
+        ],
     ) -> Organization | None:
         viewer = context.get(info).viewer
         require_role(viewer, ("admin",))
@@ -117,7 +124,16 @@ class CatalogMutation:
         return Organization.from_row(await context.loaders(info).organization_by_id.load(org_id))
 
     @strawberry.mutation(description="Create a model in the caller's organization.")
-    async def create_model(self, info: Info, input: CreateModelInput) -> Model | None:
+    async def create_model(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateModelInput,
+            strawberry.argument(
+                description="The new model; `organization` must be the token's own."
+            ),
+        ],
+    ) -> Model | None:
         viewer = context.get(info).viewer
         require_role(viewer)
         check = Checker()
@@ -158,7 +174,18 @@ class CatalogMutation:
         description="Change a model. `isPublic` switches the model and all its versions."
     )
     async def update_model(
-        self, info: Info, org: str, name: str, input: ModelFieldsInput
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        input: Annotated[
+            ModelFieldsInput,
+            strawberry.argument(
+                description="The fields to change; omitted fields are left unchanged."
+            ),
+        ],
     ) -> Model | None:
         viewer = context.get(info).viewer
         check = Checker()
@@ -192,7 +219,14 @@ class CatalogMutation:
         return await _model_result(info, await in_transaction(info, work))
 
     @strawberry.mutation(description="Create or change a benchmark (shared reference data).")
-    async def upsert_benchmark(self, info: Info, input: BenchmarkInput) -> Benchmark | None:
+    async def upsert_benchmark(
+        self,
+        info: Info,
+        input: Annotated[
+            BenchmarkInput,
+            strawberry.argument(description="The benchmark, created or updated by slug."),
+        ],
+    ) -> Benchmark | None:
         viewer = context.get(info).viewer
         require_role(viewer)
         check_benchmark(input)
@@ -205,7 +239,9 @@ class CatalogMutation:
         "model, benchmark, version and source URL: recording it again updates it."
     )
     async def record_scores(
-        self, info: Info, input: list[ScoreInput]
+        self,
+        info: Info,
+        input: Annotated[list[ScoreInput], strawberry.argument(description="1-1000 scores.")],
     ) -> list[BenchmarkScore] | None:
         viewer = context.get(info).viewer
         require_role(viewer)
@@ -236,7 +272,14 @@ class CatalogMutation:
     @strawberry.mutation(
         description="Create or change an inference provider (shared reference data)."
     )
-    async def upsert_provider(self, info: Info, input: ProviderInput) -> Provider | None:
+    async def upsert_provider(
+        self,
+        info: Info,
+        input: Annotated[
+            ProviderInput,
+            strawberry.argument(description="The provider, created or updated by slug."),
+        ],
+    ) -> Provider | None:
         viewer = context.get(info).viewer
         require_role(viewer)
         check_provider(input)
@@ -249,7 +292,14 @@ class CatalogMutation:
         description="Set a provider's price for a model. A changed price closes the current "
         "one and opens a new one, so history is kept."
     )
-    async def set_pricing(self, info: Info, input: PricingInput) -> ProviderPricing | None:
+    async def set_pricing(
+        self,
+        info: Info,
+        input: Annotated[
+            PricingInput,
+            strawberry.argument(description="The provider, the model and the new price."),
+        ],
+    ) -> ProviderPricing | None:
         viewer = context.get(info).viewer
         require_role(viewer)
         check_pricing(input)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,7 +103,14 @@ def _audit_version(
 @strawberry.type
 class RegistryMutation:
     @strawberry.mutation(description="Publish a new version with its artifacts and metadata.")
-    async def publish_version(self, info: Info, input: PublishVersionInput) -> ModelVersion | None:
+    async def publish_version(
+        self,
+        info: Info,
+        input: Annotated[
+            PublishVersionInput,
+            strawberry.argument(description="The version, its files and metadata."),
+        ],
+    ) -> ModelVersion | None:
         _check_publish(input)
         viewer = context.get(info).viewer
         base_version_id = await _base_version_id(info, input.base_model)
@@ -153,7 +160,21 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Change a version's metadata (not its artifacts or version).")
     async def update_version(
-        self, info: Info, org: str, name: str, version: str, input: VersionMetadataInput
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        version: Annotated[
+            str, strawberry.argument(description="The version string, e.g. `1.2.0`.")
+        ],
+        input: Annotated[
+            VersionMetadataInput,
+            strawberry.argument(
+                description="The metadata to change; omitted fields are left unchanged."
+            ),
+        ],
     ) -> ModelVersion | None:
         check = Checker()
         check_metadata(check, input, ("input",))
@@ -203,7 +224,19 @@ class RegistryMutation:
         + ". DELETED only through deleteVersion."
     )
     async def set_version_status(
-        self, info: Info, org: str, name: str, version: str, status: VersionStatus
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        version: Annotated[
+            str, strawberry.argument(description="The version string, e.g. `1.2.0`.")
+        ],
+        status: Annotated[
+            VersionStatus,
+            strawberry.argument(description="The new state (not DELETED: use `deleteVersion`)."),
+        ],
     ) -> ModelVersion | None:
         viewer = context.get(info).viewer
 
@@ -238,7 +271,15 @@ class RegistryMutation:
         description="Soft-delete: status DELETED, hidden from lists, kept for audit."
     )
     async def delete_version(
-        self, info: Info, org: str, name: str, version: str
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        version: Annotated[
+            str, strawberry.argument(description="The version string, e.g. `1.2.0`.")
+        ],
     ) -> ModelVersion | None:
         viewer = context.get(info).viewer
 
@@ -256,7 +297,23 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Point an alias at a version; the move is recorded.")
     async def set_alias(
-        self, info: Info, org: str, name: str, alias: str, version: str
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        alias: Annotated[
+            str,
+            strawberry.argument(
+                description="The alias name (lowercase letters, digits, `.`, `_`, `-`; "
+                "not a version), e.g. `production`."
+            ),
+        ],
+        version: Annotated[
+            str,
+            strawberry.argument(description="The version string it should point at, e.g. `1.2.0`."),
+        ],
     ) -> ModelAlias | None:
         check = Checker()
         check.alias(("alias",), alias)
@@ -286,15 +343,18 @@ class RegistryMutation:
         model_id, _ = await in_transaction(info, work)
         aliases = await context.loaders(info).aliases_by_model.load(model_id)
         alias_row, target = next((a, v) for a, v in aliases if a.alias == alias)
-        return ModelAlias(
-            name=alias,
-            version=target,
-            updated_at=alias_row.updated_at,
-            version_pk=alias_row.version_id,
-        )
+        return ModelAlias.from_row(alias_row, target)
 
     @strawberry.mutation(description="Remove an alias; the removal is recorded in its history.")
-    async def remove_alias(self, info: Info, org: str, name: str, alias: str) -> Model | None:
+    async def remove_alias(
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The model's organization slug (the token's own).")
+        ],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        alias: Annotated[str, strawberry.argument(description="The alias name to remove.")],
+    ) -> Model | None:
         viewer = context.get(info).viewer
 
         async def work(session: AsyncSession) -> int:
@@ -319,7 +379,13 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Count one download of a version (atomic).")
     async def record_download(
-        self, info: Info, org: str, name: str, version: str
+        self,
+        info: Info,
+        org: Annotated[str, strawberry.argument(description="The model's organization slug.")],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        version: Annotated[
+            str, strawberry.argument(description="The version string, e.g. `1.2.0`.")
+        ],
     ) -> ModelVersion | None:
         viewer = context.get(info).viewer
 

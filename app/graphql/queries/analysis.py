@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from app.errors import NotFound, validation_error
 from app.graphql import context, prefetch
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.inputs import LeaderboardFilter
 from app.graphql.lookahead import nodes_at
 from app.graphql.pagination import Connection, build_connection, page_args
@@ -29,7 +32,14 @@ class AnalysisQuery:
         "aliases, in the order wanted; omitted, every visible version (newest first)."
     )
     async def compare_versions(
-        self, info: Info, org: str, name: str, versions: list[str] | None = None
+        self,
+        info: Info,
+        org: Annotated[str, strawberry.argument(description="The organization's slug.")],
+        name: Annotated[str, strawberry.argument(description="The model's slug.")],
+        versions: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Version strings or aliases, in the order wanted."),
+        ] = None,
     ) -> VersionComparison | None:
         loaders = context.loaders(info)
         model_row = await loaders.model_by_name.load((org, name))
@@ -65,12 +75,19 @@ class AnalysisQuery:
     async def leaderboard(
         self,
         info: Info,
-        benchmark: str,
-        filter: LeaderboardFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        benchmark: Annotated[
+            str, strawberry.argument(description="The benchmark's slug, e.g. `mmlu`.")
+        ],
+        filter: Annotated[
+            LeaderboardFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or null: all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LeaderboardEntry] | None:
         ctx = context.get(info)
         bench = await ctx.loaders.benchmark_by_slug.load(benchmark)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from sqlalchemy import literal_column
@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from app.errors import NotFound, validation_error
 from app.graphql import context
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.inputs import LeaderboardFilter
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import BigInt
@@ -85,12 +86,20 @@ class AnalyticsQuery:
     async def score_conflicts(
         self,
         info: Info,
-        margin: float,
-        benchmark: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        margin: Annotated[
+            float,
+            strawberry.argument(
+                description="Smallest disagreement reported, in normalized points (0-100)."
+            ),
+        ],
+        benchmark: Annotated[
+            str | None,
+            strawberry.argument(description="Only this benchmark (slug); omitted or null: all."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ScoreConflict] | None:
         if not math.isfinite(margin) or margin < 0:
             raise validation_error(("margin",), "must be a finite number ≥ 0")
@@ -118,13 +127,23 @@ class AnalyticsQuery:
     async def frontier(
         self,
         info: Info,
-        benchmark: str,
-        input_output_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO,
-        filter: LeaderboardFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        benchmark: Annotated[str, strawberry.argument(description="The benchmark's slug.")],
+        input_output_ratio: Annotated[
+            float,
+            strawberry.argument(
+                description="Input tokens per output token of the workload priced (> 0); default 3."
+            ),
+        ] = DEFAULT_INPUT_OUTPUT_RATIO,
+        filter: Annotated[
+            LeaderboardFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or null: all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[FrontierPoint] | None:
         check_ratio(input_output_ratio)
         if filter is not None:
@@ -166,12 +185,30 @@ class AnalyticsQuery:
     async def estimate_cost(
         self,
         info: Info,
-        input_tokens: BigInt,
-        output_tokens: BigInt,
-        model: strawberry.ID | None = None,
-        org: str | None = None,
-        name: str | None = None,
-        as_of: datetime | None = None,
+        input_tokens: Annotated[
+            BigInt, strawberry.argument(description="Input tokens of the workload (≥ 0).")
+        ],
+        output_tokens: Annotated[
+            BigInt, strawberry.argument(description="Output tokens of the workload (≥ 0).")
+        ],
+        model: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The model's global id (or give `org` and `name`)."),
+        ] = None,
+        org: Annotated[
+            str | None,
+            strawberry.argument(description="The model's organization slug, with `name`."),
+        ] = None,
+        name: Annotated[
+            str | None, strawberry.argument(description="The model's slug, with `org`.")
+        ] = None,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="A moment (UTC): the prices in effect then; omitted or "
+                "null: the current ones."
+            ),
+        ] = None,
     ) -> CostEstimate | None:
         check = Checker()
         check.non_negative(("inputTokens",), input_tokens)
@@ -226,7 +263,21 @@ class AnalyticsQuery:
         "`benchmarks` (slugs) omitted: every benchmark any of them is scored on."
     )
     async def compare_models(
-        self, info: Info, ids: list[strawberry.ID], benchmarks: list[str] | None = None
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="1-20 model global ids; the first is the baseline of `deltas`."
+            ),
+        ],
+        benchmarks: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Benchmark slugs, one row each; omitted or null: every "
+                "benchmark any of them is scored on."
+            ),
+        ] = None,
     ) -> ModelComparison | None:
         check = Checker()
         if not 1 <= len(ids) <= MAX_COMPARED_MODELS:

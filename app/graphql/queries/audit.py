@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.types import Info
 
 from app.errors import NotFound, PermissionDenied
 from app.graphql import context
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.mutations.access import require_role
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import JSON
@@ -18,12 +19,20 @@ from app.repositories import audit as audit_repo
 
 @strawberry.type(description="One recorded change.")
 class AuditEntry:
-    action: str
-    target_type: str
-    target_id: int | None
-    details: JSON
+    action: str = strawberry.field(
+        description="What was done, e.g. `create_model`, `set_pricing`, `set_alias`."
+    )
+    target_type: str = strawberry.field(
+        description="The kind of object changed, e.g. `Model`, `ModelVersion`."
+    )
+    target_id: int | None = strawberry.field(
+        description="The changed object's database id; null when the change has no single target."
+    )
+    details: JSON = strawberry.field(
+        description="What changed (JSON object; keys depend on `action`)."
+    )
     token_id: int | None = strawberry.field(description="Who: the token that made the change.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the change was made (UTC).")
 
     @classmethod
     def from_row(cls, row: Any) -> AuditEntry:
@@ -44,11 +53,16 @@ class AuditQuery:
     async def audit_log(
         self,
         info: Info,
-        org: str,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        org: Annotated[
+            str,
+            strawberry.argument(
+                description="The organization's slug: the caller's own (admin tokens only)."
+            ),
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntry] | None:
         ctx = context.get(info)
         require_role(ctx.viewer, ("admin",))

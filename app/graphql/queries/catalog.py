@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,6 +10,7 @@ from strawberry.types import Info
 from app.db.tables import BenchmarkRow, FamilyRow, LicenseRow, OrganizationRow, ProviderRow
 from app.errors import NotFound
 from app.graphql import context, prefetch
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.inputs import ModelFilter, ModelOrder
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.resolvers.models import models_connection
@@ -53,7 +54,13 @@ async def _by_slug(info: Info[Any, Any], loader: Any, convert: Any, kind: str, s
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(description="An organization by slug.")
-    async def organization(self, info: Info, slug: str) -> Organization | None:
+    async def organization(
+        self,
+        info: Info,
+        slug: Annotated[
+            str, strawberry.argument(description="The organization's slug, e.g. `meta`.")
+        ],
+    ) -> Organization | None:
         loader = context.loaders(info).organization_by_slug
         return await _by_slug(info, loader, Organization.from_row, "Organization", slug)  # type: ignore[no-any-return]
 
@@ -61,18 +68,35 @@ class CatalogQuery:
     async def organizations(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive text in the name or slug; omitted or null: all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Organization]:
         return await _reference_connection(  # type: ignore[no-any-return]
             info, OrganizationRow, Organization.from_row, first, after, last, before, search=search
         )
 
     @strawberry.field(description="One model; `name` is its slug inside the organization.")
-    async def model(self, info: Info, org: str, name: str) -> Model | None:
+    async def model(
+        self,
+        info: Info,
+        org: Annotated[
+            str, strawberry.argument(description="The organization's slug, e.g. `meta`.")
+        ],
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description="The model's slug within it, e.g. `llama-3.1-8b-instruct`."
+            ),
+        ],
+    ) -> Model | None:
         row = await context.loaders(info).model_by_name.load((org, name))
         if row is None:
             raise NotFound(f"Model '{org}/{name}' not found")
@@ -83,17 +107,32 @@ class CatalogQuery:
     async def models(
         self,
         info: Info,
-        filter: ModelFilter | None = None,
-        order_by: ModelOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            ModelFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or "
+                "null: every model the caller can see."
+            ),
+        ] = None,
+        order_by: Annotated[
+            ModelOrder | None,
+            strawberry.argument(
+                description="Order of the models; omitted or null: by name, ascending."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Model]:
         return await models_connection(info, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="A benchmark by slug.")
-    async def benchmark(self, info: Info, slug: str) -> Benchmark | None:
+    async def benchmark(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The benchmark's slug, e.g. `mmlu`.")],
+    ) -> Benchmark | None:
         loader = context.loaders(info).benchmark_by_slug
         return await _by_slug(info, loader, Benchmark.from_row, "Benchmark", slug)  # type: ignore[no-any-return]
 
@@ -101,12 +140,18 @@ class CatalogQuery:
     async def benchmarks(
         self,
         info: Info,
-        category: str | None = None,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        category: Annotated[
+            str | None,
+            strawberry.argument(description="Only benchmarks of this category, e.g. `coding`."),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Case-insensitive text in the name or slug."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Benchmark]:
         return await _reference_connection(  # type: ignore[no-any-return]
             info,
@@ -121,7 +166,13 @@ class CatalogQuery:
         )
 
     @strawberry.field(description="An inference provider by slug.")
-    async def provider(self, info: Info, slug: str) -> Provider | None:
+    async def provider(
+        self,
+        info: Info,
+        slug: Annotated[
+            str, strawberry.argument(description="The provider's slug, e.g. `openai`.")
+        ],
+    ) -> Provider | None:
         loader = context.loaders(info).provider_by_slug
         return await _by_slug(info, loader, Provider.from_row, "Provider", slug)  # type: ignore[no-any-return]
 
@@ -129,11 +180,14 @@ class CatalogQuery:
     async def providers(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Case-insensitive text in the name or slug."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Provider]:
         return await _reference_connection(  # type: ignore[no-any-return]
             info, ProviderRow, Provider.from_row, first, after, last, before, search=search
@@ -143,17 +197,21 @@ class CatalogQuery:
     async def licenses(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[License]:
         return await _reference_connection(  # type: ignore[no-any-return]
             info, LicenseRow, License.from_row, first, after, last, before
         )
 
     @strawberry.field(description="A model family by slug.")
-    async def family(self, info: Info, slug: str) -> Family | None:
+    async def family(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The family's slug, e.g. `llama-3`.")],
+    ) -> Family | None:
         loader = context.loaders(info).family_by_slug
         return await _by_slug(info, loader, Family.from_row, "Family", slug)  # type: ignore[no-any-return]
 
@@ -161,10 +219,10 @@ class CatalogQuery:
     async def families(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Family]:
         return await _reference_connection(  # type: ignore[no-any-return]
             info, FamilyRow, Family.from_row, first, after, last, before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -27,7 +28,17 @@ class IdentityQuery:
         "`azure/eu/gpt-4o-2024-08-06`, `anthropic/claude-sonnet-4.5`, a Hugging Face repo id, "
         "`org/slug`). Ambiguous ids are an `invalid_request` listing the candidates."
     )
-    async def resolve_model(self, info: Info, id: str) -> Model | None:
+    async def resolve_model(
+        self,
+        info: Info,
+        id: Annotated[
+            str,
+            strawberry.argument(
+                description="Any source's id for the model, e.g. `gpt-4o-2024-08-06` or"
+                " `meta-llama/Llama-3.1-8B-Instruct`."
+            ),
+        ],
+    ) -> Model | None:
         ctx = context.get(info)
         async with ctx.read() as session:
             row, candidates = await external_ids_repo.resolve(session, ctx.viewer, id, _aliases())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,10 +11,10 @@ from strawberry.types import Info
 from app.errors import InvalidRequest, NotFound, validation_error
 from app.graphql import context
 from app.graphql.loaders import Loaders
-from app.graphql.types.model import Model
+from app.graphql.types.model import Model, ModelAlias
 from app.graphql.types.node import Node, from_global_id
 from app.graphql.types.organization import Family, License, Organization
-from app.graphql.types.provider import Provider
+from app.graphql.types.provider import Provider, ProviderPricing
 from app.graphql.types.score import Benchmark, BenchmarkScore
 from app.graphql.types.version import ModelVersion
 
@@ -29,6 +29,8 @@ _RESOLVERS: dict[str, tuple[Callable[[Loaders], Any], Callable[[Any], Node]]] = 
     "Benchmark": (lambda loaders: loaders.benchmark_by_id, Benchmark.from_row),
     "BenchmarkScore": (lambda loaders: loaders.score_by_id, BenchmarkScore.from_record),
     "Provider": (lambda loaders: loaders.provider_by_id, Provider.from_row),
+    "ModelAlias": (lambda loaders: loaders.alias_by_id, lambda found: ModelAlias.from_row(*found)),
+    "ProviderPricing": (lambda loaders: loaders.pricing_by_id, ProviderPricing.from_row),
 }
 
 
@@ -52,14 +54,27 @@ async def _resolve(info: Info[Any, Any], global_id: str, *, strict: bool = True)
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global id.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="A global id, as returned in any object's `id`."),
+        ],
+    ) -> Node | None:
         return await _resolve(info, id)
 
     @strawberry.field(
         description="Objects by global id, in order; null (plus a `not_found` error of its "
         "own) for each id that is missing or malformed."
     )
-    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Up to 100 global ids.")
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise validation_error(("ids",), f"at most {MAX_NODES} ids")
         # Awaitables per item: a missing item becomes null with its own error, not the list.

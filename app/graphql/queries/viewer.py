@@ -11,11 +11,13 @@ from app.graphql.types.organization import Organization
 
 @strawberry.type(description="Who is asking: nulls for anonymous callers.")
 class Viewer:
-    is_anonymous: bool
-    role: str | None
+    is_anonymous: bool = strawberry.field(description="True when the request carries no token.")
+    role: str | None = strawberry.field(
+        description="The token's role: `reader`, `writer` or `admin`; null for anonymous callers."
+    )
     organization_pk: strawberry.Private[int | None]
 
-    @strawberry.field
+    @strawberry.field(description="The token's organization; null for anonymous callers.")
     async def organization(self, info: Info) -> Organization | None:
         if self.organization_pk is None:
             return None

@@ -14,10 +14,10 @@ from app.graphql.types.version import ModelVersion
 
 @strawberry.type(description="An alias moved: from one version to another (null: created/removed).")
 class AliasChange:
-    alias: str
+    alias: str = strawberry.field(description="The alias name, e.g. `latest`.")
     from_version: str | None = strawberry.field(description="Null when the alias was created.")
     to_version: str | None = strawberry.field(description="Null when the alias was removed.")
-    changed_at: datetime
+    changed_at: datetime = strawberry.field(description="When the alias moved (UTC).")
     changed_by_token_id: int | None = strawberry.field(description="The token that moved it.")
     from_pk: strawberry.Private[int | None]
     to_pk: strawberry.Private[int | None]

@@ -48,12 +48,12 @@ class ScoreConflict:
             source_count=int(row.source_count),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The model scored.")
     async def model(self, info: Info) -> ModelRef:
         model: Model = await _model(info, self.model_pk)
         return model
 
-    @strawberry.field
+    @strawberry.field(description="The benchmark scored.")
     async def benchmark(self, info: Info) -> Benchmark:
         return Benchmark.from_row(
             await context.loaders(info).benchmark_by_id.load(self.benchmark_pk)
@@ -74,13 +74,17 @@ class ScoreConflict:
 class FrontierPoint:
     model_pk: strawberry.Private[int]
     score: BenchmarkScore = strawberry.field(description="The model's best score on it.")
-    normalized_score: float | None
+    normalized_score: float | None = strawberry.field(
+        description="The score on a 0-100 scale; null where the benchmark's scale is unbounded."
+    )
     blended_price: float = strawberry.field(
         description="The cheapest provider's blended price, USD per million tokens."
     )
-    cheapest_provider: ProviderPricing
+    cheapest_provider: ProviderPricing = strawberry.field(
+        description="The provider whose blended price places the model here."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The model on the frontier.")
     async def model(self, info: Info) -> ModelRef:
         model: Model = await _model(info, self.model_pk)
         return model
@@ -88,23 +92,29 @@ class FrontierPoint:
 
 @strawberry.type(description="What a workload costs at one provider (USD).")
 class ProviderCost:
-    pricing: ProviderPricing
+    pricing: ProviderPricing = strawberry.field(description="The price the cost is computed from.")
     provider_id: str = strawberry.field(description="The provider's slug.")
-    provider_name: str
-    input_cost: float | None
-    output_cost: float | None
+    provider_name: str = strawberry.field(description="The provider's display name.")
+    input_cost: float | None = strawberry.field(
+        description="Cost of the input tokens, USD; null when the input price is unknown."
+    )
+    output_cost: float | None = strawberry.field(
+        description="Cost of the output tokens, USD; null when the output price is unknown."
+    )
     total_cost: float | None = strawberry.field(description="Null where a price is unknown.")
 
 
 @strawberry.type(description="A workload's cost at every provider of a model, cheapest first.")
 class CostEstimate:
     model_pk: strawberry.Private[int]
-    input_tokens: BigInt
-    output_tokens: BigInt
-    currency: str
-    providers: list[ProviderCost]
+    input_tokens: BigInt = strawberry.field(description="The input tokens asked about.")
+    output_tokens: BigInt = strawberry.field(description="The output tokens asked about.")
+    currency: str = strawberry.field(description="Currency of every cost: `USD`.")
+    providers: list[ProviderCost] = strawberry.field(
+        description="One cost per provider, cheapest first; providers with an unknown price last."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The model priced.")
     async def model(self, info: Info) -> ModelRef:
         model: Model = await _model(info, self.model_pk)
         return model
@@ -113,7 +123,7 @@ class CostEstimate:
 @strawberry.type(description="One benchmark across the compared models.")
 class BenchmarkComparison:
     benchmark_id: str = strawberry.field(description="The benchmark's slug.")
-    benchmark_name: str
+    benchmark_name: str = strawberry.field(description="The benchmark's display name.")
     values: list[float | None] = strawberry.field(
         description="Each model's best score (normalized where the scale is bounded), aligned "
         "with `models`; null where a model has none."
@@ -130,7 +140,9 @@ class BenchmarkComparison:
 class ModelComparison:
     model_pks: strawberry.Private[list[int]]
     benchmarks: list[str] = strawberry.field(description="Benchmark slugs, one per row.")
-    rows: list[BenchmarkComparison]
+    rows: list[BenchmarkComparison] = strawberry.field(
+        description="One row per benchmark, in the order of `benchmarks`."
+    )
 
     @strawberry.field(description="The compared models, in the order asked.")
     async def models(self, info: Info) -> list[ModelRef]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from app.errors import InvalidRequest, NotFound, validation_error
 from app.graphql import context
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.batching import now_or_later
 from app.graphql.inputs import ScoreFilter
 from app.graphql.pagination import Connection, build_connection, page_args
@@ -42,28 +43,50 @@ ScoreRef = Annotated["BenchmarkScore", strawberry.lazy("app.graphql.types.score"
 
 @strawberry.type(description="Where the model is documented.")
 class ModelSources:
-    api_ref: str | None
-    paper: str | None
-    weights: str | None
-    repo: str | None
+    api_ref: str | None = strawberry.field(description="API reference; null when unknown.")
+    paper: str | None = strawberry.field(description="Paper or model card; null when unknown.")
+    weights: str | None = strawberry.field(
+        description="Where the weights are published; null when unknown."
+    )
+    repo: str | None = strawberry.field(description="Source code repository; null when unknown.")
 
 
 @strawberry.type(description="A marketplace tag of a model.")
 class ModelTag:
-    identifier: str
-    name: str
-    data_type: str | None
-    is_categorical: bool
+    identifier: str = strawberry.field(description="Stable tag identifier.")
+    name: str = strawberry.field(description="Display name.")
+    data_type: str | None = strawberry.field(
+        description="The kind of value the tag stands for; null when none."
+    )
+    is_categorical: bool = strawberry.field(
+        description="True when the tag is a category (rather than a free label)."
+    )
 
 
-@strawberry.type(description="A named pointer to a version (`latest`, `production`, ...).")
-class ModelAlias:
-    name: str
-    version: str
-    updated_at: datetime
+@strawberry.type(
+    description="A named pointer to a version (`latest`, `production`, ...). Its `id` stays the "
+    "same when the alias moves, so a client cache updates the alias in place."
+)
+class ModelAlias(Node):
+    name: str = strawberry.field(description="The alias name, e.g. `latest`, `production`.")
+    version: str = strawberry.field(description="The version string it points at.")
+    updated_at: datetime = strawberry.field(description="When it was last set (UTC).")
     version_pk: strawberry.Private[int]
 
-    @strawberry.field
+    @classmethod
+    def from_row(cls, alias: Any, version: str) -> ModelAlias:
+        """From a VersionAliasRow and its target's version string."""
+        return cls(
+            id=to_global_id("ModelAlias", alias.id),
+            name=alias.alias,
+            version=version,
+            updated_at=alias.updated_at,
+            version_pk=alias.version_id,
+        )
+
+    @strawberry.field(
+        description="The version it points at; null if that version is not visible to the caller."
+    )
     async def target(self, info: Info) -> ModelVersion | None:
         row = await context.loaders(info).version_by_id.load(self.version_pk)
         return ModelVersion.from_row(row) if row is not None else None
@@ -71,8 +94,10 @@ class ModelAlias:
 
 @strawberry.type(description="A source's id for a model (`llm-stats`, `litellm`, ...).")
 class ExternalId:
-    source: str
-    id: str
+    source: str = strawberry.field(
+        description="The source, e.g. `llm-stats`, `litellm`, `openrouter`, `huggingface`."
+    )
+    id: str = strawberry.field(description="The model's id at that source, e.g. `azure/gpt-4o`.")
 
 
 @strawberry.type(description="An AI model: catalog facts, prices, scores and versions.")
@@ -82,34 +107,60 @@ class Model(Node):
     license_record: strawberry.Private[LicenseRecord | None]
     family_record: strawberry.Private[FamilyRecord | None]
     base_model_pk: strawberry.Private[int | None]
-    slug: str
-    name: str
+    slug: str = strawberry.field(
+        description="Identifier within its organization, e.g. `llama-3.1-8b-instruct`."
+    )
+    name: str = strawberry.field(description="Display name.")
     canonical_name: str = strawberry.field(description="`org/slug`.")
-    description: str
-    open_weight: bool
-    model_type: str | None
-    modalities: list[str]
-    task: str | None
-    framework: str | None
+    description: str = strawberry.field(description="Free text; empty when none was given.")
+    open_weight: bool = strawberry.field(description="True when the weights can be downloaded.")
+    model_type: str | None = strawberry.field(
+        description="Kind of model, e.g. `chat`, `embedding`; null when unknown."
+    )
+    modalities: list[str] = strawberry.field(
+        description="Modalities it handles, e.g. `text`, `image`, `audio`."
+    )
+    task: str | None = strawberry.field(
+        description="Main task, e.g. `text-generation`; null when unknown."
+    )
+    framework: str | None = strawberry.field(
+        description="Framework or format, e.g. `pytorch`, `gguf`; null when unknown."
+    )
     context_window: BigInt | None = strawberry.field(description="Tokens.")
-    param_count: BigInt | None
-    release_date: date | None
-    created_at: datetime
-    updated_at: datetime
-    source: str | None
-    url: str | None
-    sources: ModelSources
-    download_count: BigInt
-    is_public: bool
-    author: str | None
-    permalink: str | None
-    features: list[str]
-    is_active: bool
-    is_recommended: bool
-    is_commercial: bool
-    is_expired: bool
-    tags: list[ModelTag]
-    images: list[str]
+    param_count: BigInt | None = strawberry.field(
+        description="Number of parameters; null when unknown."
+    )
+    release_date: date | None = strawberry.field(
+        description="Public release date; null when unknown."
+    )
+    created_at: datetime = strawberry.field(
+        description="When the catalog first recorded the model (UTC)."
+    )
+    updated_at: datetime = strawberry.field(
+        description="When the catalog last changed the model (UTC)."
+    )
+    source: str | None = strawberry.field(
+        description="Where the facts come from, in words; null when unknown."
+    )
+    url: str | None = strawberry.field(description="The model's home page; null when unknown.")
+    sources: ModelSources = strawberry.field(
+        description="Links to its documentation, paper, weights and code."
+    )
+    download_count: BigInt = strawberry.field(description="Downloads of all its versions.")
+    is_public: bool = strawberry.field(
+        description="False when only its organization's tokens can see it."
+    )
+    author: str | None = strawberry.field(
+        description="Author shown by the marketplace; null when unknown."
+    )
+    permalink: str | None = strawberry.field(description="Marketplace permalink; null when none.")
+    features: list[str] = strawberry.field(description="Marketplace feature labels.")
+    is_active: bool = strawberry.field(description="Listed as active by the marketplace.")
+    is_recommended: bool = strawberry.field(description="Recommended by the marketplace.")
+    is_commercial: bool = strawberry.field(description="A commercial offering.")
+    is_expired: bool = strawberry.field(description="No longer offered by the marketplace.")
+    tags: list[ModelTag] = strawberry.field(description="Marketplace tags.")
+    images: list[str] = strawberry.field(description="Image URLs.")
 
     @classmethod
     def from_record(cls, record: ModelRecord) -> Model:
@@ -165,20 +216,20 @@ class Model(Node):
         )
 
     # Joined into the model's own row: no statement, no await.
-    @strawberry.field
+    @strawberry.field(description="The organization that publishes the model.")
     def organization(self) -> OrganizationRef:
         from app.graphql.types.organization import Organization
 
         return Organization.from_row(self.organization_record)
 
-    @strawberry.field
+    @strawberry.field(description="The model's license; null when unknown.")
     def license(self) -> LicenseRef | None:
         from app.graphql.types.organization import License
 
         record = self.license_record
         return License.from_row(record) if record is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="The family it belongs to; null when none.")
     def family(self) -> FamilyRef | None:
         from app.graphql.types.organization import Family
 
@@ -200,7 +251,17 @@ class Model(Node):
         )
 
     @strawberry.field(description="Providers' prices (USD per million tokens), now or as of.")
-    def providers(self, info: Info, as_of: datetime | None = None) -> list[PricingRef]:
+    def providers(
+        self,
+        info: Info,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="A moment (UTC): the prices in effect then; omitted or "
+                "null: the current ones."
+            ),
+        ] = None,
+    ) -> list[PricingRef]:
         from app.graphql.types.provider import ProviderPricing
 
         future = context.loaders(info).pricing_by_model.load((self.pk, as_of))
@@ -213,11 +274,16 @@ class Model(Node):
     async def price_history(
         self,
         info: Info,
-        provider: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        provider: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A provider's slug: only its prices; omitted or null: every provider's."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PricingRef]:
         from app.graphql.types.provider import ProviderPricing
 
@@ -239,8 +305,19 @@ class Model(Node):
     async def cheapest_provider(
         self,
         info: Info,
-        input_output_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO,
-        as_of: datetime | None = None,
+        input_output_ratio: Annotated[
+            float,
+            strawberry.argument(
+                description="Input tokens per output token of the workload (> 0); default 3."
+            ),
+        ] = DEFAULT_INPUT_OUTPUT_RATIO,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="A moment (UTC): the prices in effect then; omitted or "
+                "null: the current ones."
+            ),
+        ] = None,
     ) -> PricingRef | None:
         from app.graphql.types.provider import ProviderPricing, check_ratio
 
@@ -257,11 +334,16 @@ class Model(Node):
     async def scores(
         self,
         info: Info,
-        filter: ScoreFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            ScoreFilter | None,
+            strawberry.argument(
+                description="Only scores matching every condition given; omitted or null: all."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ScoreRef]:
         from app.graphql.types.score import BenchmarkScore
 
@@ -277,7 +359,13 @@ class Model(Node):
         return build_connection(result, BenchmarkScore.from_record, count)
 
     @strawberry.field(description="The best score on each benchmark, best first.")
-    def top_scores(self, info: Info, limit: int = 5) -> list[ScoreRef]:
+    def top_scores(
+        self,
+        info: Info,
+        limit: Annotated[
+            int, strawberry.argument(description="How many benchmarks, 1-100; default 5.")
+        ] = 5,
+    ) -> list[ScoreRef]:
         from app.graphql.types.score import BenchmarkScore
 
         if not 1 <= limit <= MAX_TOP_SCORES:
@@ -289,12 +377,23 @@ class Model(Node):
     async def versions(
         self,
         info: Info,
-        status: list[VersionStatus] | None = None,
-        include_prereleases: bool = True,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        status: Annotated[
+            list[VersionStatus] | None,
+            strawberry.argument(
+                description="Only versions in one of these states; omitted or null: "
+                "every state but DELETED."
+            ),
+        ] = None,
+        include_prereleases: Annotated[
+            bool,
+            strawberry.argument(
+                description="False leaves out prereleases (`1.0.0-rc.1`); default true."
+            ),
+        ] = True,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ModelVersion]:
         query = versions_repo.VersionFilter(
             statuses=tuple(s.value for s in status) if status else None,
@@ -324,7 +423,14 @@ class Model(Node):
         return now_or_later(future, ModelVersion.from_optional_row)
 
     @strawberry.field(description="A version by its version string or an alias.")
-    async def version(self, info: Info, ref: str) -> ModelVersion | None:
+    async def version(
+        self,
+        info: Info,
+        ref: Annotated[
+            str,
+            strawberry.argument(description="A version string (`1.2.0`) or an alias (`latest`)."),
+        ],
+    ) -> ModelVersion | None:
         check_version_ref(ref, ("ref",))
         row = await context.loaders(info).version_by_ref.load((self.pk, ref))
         if row is None:
@@ -334,20 +440,22 @@ class Model(Node):
     @strawberry.field(description="The model's aliases and the versions they point at.")
     async def aliases(self, info: Info) -> list[ModelAlias]:
         rows = await context.loaders(info).aliases_by_model.load(self.pk)
-        return [
-            ModelAlias(name=a.alias, version=v, updated_at=a.updated_at, version_pk=a.version_id)
-            for a, v in rows
-        ]
+        return [ModelAlias.from_row(a, v) for a, v in rows]
 
     @strawberry.field(description="Where the model's aliases pointed over time, newest first.")
     async def alias_history(
         self,
         info: Info,
-        alias: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        alias: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this alias's moves; omitted or null: every alias's."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AliasChange]:
         page = page_args(alias_history_repo.SORT_KEYS, first, after, last, before)
         loaders = context.loaders(info)
@@ -360,7 +468,14 @@ class Model(Node):
         return build_connection(result, AliasChange.from_row, count)
 
     @strawberry.field(description="The version an alias pointed at, at a given moment.")
-    async def alias_at(self, info: Info, alias: str, at: datetime) -> ModelVersion | None:
+    async def alias_at(
+        self,
+        info: Info,
+        alias: Annotated[
+            str, strawberry.argument(description="The alias name, e.g. `production`.")
+        ],
+        at: Annotated[datetime, strawberry.argument(description="The moment asked about (UTC).")],
+    ) -> ModelVersion | None:
         loaders = context.loaders(info)
         version_pk = await loaders.alias_at.load((self.pk, alias, at))
         if version_pk is None:

@@ -13,7 +13,9 @@ from app.errors import InvalidRequest
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Globally unique, opaque id: pass it to `node(id:)` to fetch the object again."
+    )
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.inputs import ModelFilter, ModelOrder
 from app.graphql.pagination import Connection
 from app.graphql.resolvers.models import models_connection
@@ -22,11 +23,11 @@ ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
 @strawberry.type(description="A model publisher (a lab, a company, a team).")
 class Organization(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
-    description: str | None
-    url: str | None
-    created_at: datetime
+    slug: str = strawberry.field(description="Stable identifier, e.g. `meta`.")
+    name: str = strawberry.field(description="Display name, e.g. `Meta`.")
+    description: str | None = strawberry.field(description="Free text; null when none.")
+    url: str | None = strawberry.field(description="Home page; null when unknown.")
+    created_at: datetime = strawberry.field(description="When the catalog first recorded it (UTC).")
 
     @classmethod
     def from_row(cls, row: Any) -> Organization:
@@ -44,12 +45,23 @@ class Organization(Node):
     async def models(
         self,
         info: Info,
-        filter: ModelFilter | None = None,
-        order_by: ModelOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            ModelFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or "
+                "null: all of the organization's."
+            ),
+        ] = None,
+        order_by: Annotated[
+            ModelOrder | None,
+            strawberry.argument(
+                description="Order of the models; omitted or null: by name, ascending."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ModelRef]:
         return await models_connection(
             info, filter, order_by, first, after, last, before, ("organization", self.pk)
@@ -59,10 +71,12 @@ class Organization(Node):
 @strawberry.type(description="A license under which model weights or outputs are offered.")
 class License(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
-    allow_commercial: bool
-    url: str | None
+    slug: str = strawberry.field(description="Stable identifier, e.g. `apache-2.0`.")
+    name: str = strawberry.field(description="Display name, e.g. `Apache License 2.0`.")
+    allow_commercial: bool = strawberry.field(
+        description="True when the license allows commercial use."
+    )
+    url: str | None = strawberry.field(description="The license text; null when unknown.")
 
     @classmethod
     def from_row(cls, row: Any) -> License:
@@ -79,8 +93,8 @@ class License(Node):
 @strawberry.type(description="A family of related models (e.g. Llama 3).")
 class Family(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
+    slug: str = strawberry.field(description="Stable identifier, e.g. `llama-3`.")
+    name: str = strawberry.field(description="Display name, e.g. `Llama 3`.")
 
     @classmethod
     def from_row(cls, row: Any) -> Family:
@@ -90,12 +104,23 @@ class Family(Node):
     async def models(
         self,
         info: Info,
-        filter: ModelFilter | None = None,
-        order_by: ModelOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            ModelFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or "
+                "null: all of the family's."
+            ),
+        ] = None,
+        order_by: Annotated[
+            ModelOrder | None,
+            strawberry.argument(
+                description="Order of the models; omitted or null: by name, ascending."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ModelRef]:
         return await models_connection(
             info, filter, order_by, first, after, last, before, ("family", self.pk)

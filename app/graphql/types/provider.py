@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from app.errors import validation_error
 from app.graphql import context
+from app.graphql.arguments import After, Before, First, Last
 from app.graphql.inputs import ModelFilter, ModelOrder
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.resolvers.models import models_connection
@@ -24,25 +25,37 @@ if TYPE_CHECKING:
 ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
 
 
-@strawberry.type(description="A provider's price for a model, USD per million tokens.")
-class ProviderPricing:
+@strawberry.type(
+    description="A provider's price for a model, USD per million tokens. Each price is its own "
+    "object: a new price gets a new `id`, and the one it replaces keeps its own, with `validTo`."
+)
+class ProviderPricing(Node):
     provider_pk: strawberry.Private[int]
     model_pk: strawberry.Private[int]
     provider_id: str = strawberry.field(description="The provider's slug.")
-    provider_name: str
-    status: str
-    input_price_per_m: float | None
-    output_price_per_m: float | None
-    valid_from: datetime
+    provider_name: str = strawberry.field(description="The provider's display name.")
+    status: str = strawberry.field(
+        description="One of `active`, `deprecated`, `preview`, `unavailable`."
+    )
+    input_price_per_m: float | None = strawberry.field(
+        description="USD per million input tokens; null when unknown."
+    )
+    output_price_per_m: float | None = strawberry.field(
+        description="USD per million output tokens; null when unknown."
+    )
+    valid_from: datetime = strawberry.field(description="When this price took effect (UTC).")
     valid_to: datetime | None = strawberry.field(description="Null while the price is current.")
     source: str | None = strawberry.field(description="Who recorded the price (an importer).")
-    source_url: str | None
+    source_url: str | None = strawberry.field(
+        description="Where the price is published; null when unknown."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> ProviderPricing:
         """From a (ProviderPricingRow, provider_slug, provider_name) row."""
         p = row[0]
         return cls(
+            id=to_global_id("ProviderPricing", p.id),
             provider_pk=p.provider_id,
             model_pk=p.model_id,
             provider_id=row.provider_slug,
@@ -60,16 +73,24 @@ class ProviderPricing:
         description="USD per million tokens of a workload with `inputOutputRatio` input tokens "
         "per output token: (input * ratio + output) / (ratio + 1). Null if a price is unknown."
     )
-    def blended_price(self, input_output_ratio: float = DEFAULT_INPUT_OUTPUT_RATIO) -> float | None:
+    def blended_price(
+        self,
+        input_output_ratio: Annotated[
+            float,
+            strawberry.argument(
+                description="Input tokens per output token of the workload (> 0); default 3."
+            ),
+        ] = DEFAULT_INPUT_OUTPUT_RATIO,
+    ) -> float | None:
         check_ratio(input_output_ratio)
         return blended_price(self.input_price_per_m, self.output_price_per_m, input_output_ratio)
 
-    @strawberry.field
+    @strawberry.field(description="The provider.")
     async def provider(self, info: Info) -> Provider:
         row = await context.loaders(info).provider_by_id.load(self.provider_pk)
         return Provider.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(description="The model priced.")
     async def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
@@ -80,9 +101,9 @@ class ProviderPricing:
 @strawberry.type(description="An inference provider (an API that serves models).")
 class Provider(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
-    url: str | None
+    slug: str = strawberry.field(description="Stable identifier, e.g. `openai`, `openrouter`.")
+    name: str = strawberry.field(description="Display name.")
+    url: str | None = strawberry.field(description="Home page; null when unknown.")
 
     @classmethod
     def from_row(cls, row: Any) -> Provider:
@@ -98,12 +119,23 @@ class Provider(Node):
     async def models(
         self,
         info: Info,
-        filter: ModelFilter | None = None,
-        order_by: ModelOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            ModelFilter | None,
+            strawberry.argument(
+                description="Only models matching every condition given; omitted or "
+                "null: all it prices."
+            ),
+        ] = None,
+        order_by: Annotated[
+            ModelOrder | None,
+            strawberry.argument(
+                description="Order of the models; omitted or null: by name, ascending."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ModelRef]:
         return await models_connection(
             info, filter, order_by, first, after, last, before, ("provider", self.pk)
@@ -115,11 +147,17 @@ class Provider(Node):
     async def pricing(
         self,
         info: Info,
-        as_of: datetime | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="A moment (UTC): the prices in effect then; omitted or "
+                "null: the current ones."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ProviderPricing]:
         page = page_args(pricing_repo.SORT_KEYS, first, after, last, before)
         loaders = context.loaders(info)

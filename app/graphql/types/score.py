@@ -24,13 +24,21 @@ ModelRef = Annotated["Model", strawberry.lazy("app.graphql.types.model")]
 @strawberry.type(description="A benchmark models are scored on.")
 class Benchmark(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
-    category: str | None
+    slug: str = strawberry.field(description="Stable identifier, e.g. `mmlu`.")
+    name: str = strawberry.field(description="Display name, e.g. `MMLU`.")
+    category: str | None = strawberry.field(
+        description="Category, e.g. `knowledge`, `reasoning`, `coding`; null when uncategorized."
+    )
     max_score: float | None = strawberry.field(description="Null for unbounded scales (Elo).")
-    higher_is_better: bool
-    description: str | None
-    url: str | None
+    higher_is_better: bool = strawberry.field(
+        description="True when a higher score is better (false for error rates, latencies...)."
+    )
+    description: str | None = strawberry.field(
+        description="What the benchmark measures; null when unknown."
+    )
+    url: str | None = strawberry.field(
+        description="Where the benchmark is described; null when unknown."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Benchmark:
@@ -54,18 +62,39 @@ class BenchmarkScore(Node):
     benchmark_pk: strawberry.Private[int]
     version_pk: strawberry.Private[int | None]
     benchmark_id: str = strawberry.field(description="The benchmark's slug.")
-    benchmark_name: str
-    category: str | None
-    score: float
-    max_score: float | None
+    benchmark_name: str = strawberry.field(description="The benchmark's display name.")
+    category: str | None = strawberry.field(
+        description="The benchmark's category; null when uncategorized."
+    )
+    score: float = strawberry.field(
+        description="The score as reported, on the benchmark's own scale."
+    )
+    max_score: float | None = strawberry.field(
+        description="The top of the scale the score is on (e.g. 100); null for "
+        "unbounded scales such as Elo."
+    )
     normalized_score: float | None = strawberry.field(description="0-100; null if unbounded.")
-    is_self_reported: bool
-    is_verified: bool
-    kind: ScoreKind
-    scored_at: datetime | None
-    source: str | None
-    source_url: str | None
-    uncertainty: float | None
+    is_self_reported: bool = strawberry.field(
+        description="True when the model's makers reported the score themselves."
+    )
+    is_verified: bool = strawberry.field(
+        description="True when a third party (e.g. llm-stats) verified the score."
+    )
+    kind: ScoreKind = strawberry.field(description="Who produced the score.")
+    scored_at: datetime | None = strawberry.field(
+        description="When the score was published or first observed (UTC); null when unknown."
+    )
+    source: str | None = strawberry.field(
+        description="Where the score comes from (a paper, leaderboard or "
+        "importer); null when unknown."
+    )
+    source_url: str | None = strawberry.field(
+        description="A link to the score's source; null when unknown."
+    )
+    uncertainty: float | None = strawberry.field(
+        description="Reported uncertainty (e.g. a 95% interval half-width), on "
+        "the score's scale; null when none was given."
+    )
     # The benchmark, when the score's row carried it (records do): no loader needed.
     benchmark_record: strawberry.Private[BenchmarkRecord | None] = None
 
@@ -112,14 +141,14 @@ class BenchmarkScore(Node):
             benchmark_record=benchmark,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The benchmark scored.")
     def benchmark(self, info: Info) -> Benchmark:
         if self.benchmark_record is not None:
             return Benchmark.from_row(self.benchmark_record)
         future = context.loaders(info).benchmark_by_id.load(self.benchmark_pk)
         return now_or_later(future, Benchmark.from_row)
 
-    @strawberry.field
+    @strawberry.field(description="The model scored.")
     def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
@@ -137,10 +166,12 @@ class BenchmarkScore(Node):
 @strawberry.type(description="A model's place on a benchmark's leaderboard.")
 class LeaderboardEntry:
     rank: int = strawberry.field(description="Competition rank: ties share a rank (1, 2, 2, 4).")
-    normalized_score: float | None
+    normalized_score: float | None = strawberry.field(
+        description="The score on a 0-100 scale; null where the benchmark's scale is unbounded."
+    )
     score: BenchmarkScore = strawberry.field(description="The model's best score on it.")
 
-    @strawberry.field
+    @strawberry.field(description="The ranked model.")
     def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 

@@ -42,36 +42,75 @@ class ModelVersion(Node):
     artifact_id: str = strawberry.field(description="The artifact's UUID.")
     version: str = strawberry.field(description="Semver 2.0.0 version string.")
     name: str = strawberry.field(description="Canonical model name, `org/slug`.")
-    is_prerelease: bool
-    created_at: datetime
-    updated_at: datetime
-    framework: str | None
-    architecture: str | None
-    task: str | None
+    is_prerelease: bool = strawberry.field(
+        description="True for semver prereleases such as `1.0.0-rc.1`."
+    )
+    created_at: datetime = strawberry.field(description="When the version was published (UTC).")
+    updated_at: datetime = strawberry.field(
+        description="When its metadata or status last changed (UTC)."
+    )
+    framework: str | None = strawberry.field(
+        description="Framework or format, e.g. `safetensors`; null when unknown."
+    )
+    architecture: str | None = strawberry.field(
+        description="Model architecture, e.g. `LlamaForCausalLM`; null when unknown."
+    )
+    task: str | None = strawberry.field(description="Main task; null when unknown.")
     base_model: str | None = strawberry.field(description="The base model it derives from.")
-    dataset_refs: list[str]
-    tags: list[str]
+    dataset_refs: list[str] = strawberry.field(
+        description="Datasets it was trained or evaluated on."
+    )
+    tags: list[str] = strawberry.field(description="Free labels.")
     file_size_bytes: BigInt = strawberry.field(description="Total size of the artifacts.")
-    download_count: BigInt
-    is_public: bool
+    download_count: BigInt = strawberry.field(
+        description="Downloads of this version (`recordDownload`)."
+    )
+    is_public: bool = strawberry.field(
+        description="False when only its organization's tokens can see it."
+    )
     origin: JSON = strawberry.field(description="Origin tracking metadata.")
-    status: VersionStatus
+    status: VersionStatus = strawberry.field(description="Lifecycle state.")
     is_active: bool = strawberry.field(description="True when the status is ACTIVE.")
-    is_available: bool
-    requirement: Requirement | None
-    timeout: Timeout | None
-    container_image: ContainerImage | None
-    inputs: list[VersionInput]
-    outputs: list[VersionOutput]
-    processing: Processing | None
-    input_validation_schema: str | None
-    sample_input: str | None
-    sample_output: str | None
-    long_description: str | None
-    technical_details: str | None
+    is_available: bool = strawberry.field(
+        description="False while the version is announced but not yet available."
+    )
+    requirement: Requirement | None = strawberry.field(
+        description="Hardware it needs to run; null when unknown."
+    )
+    timeout: Timeout | None = strawberry.field(
+        description="Time limits of its status and run routes; null when unknown."
+    )
+    container_image: ContainerImage | None = strawberry.field(
+        description="Its container image; null when it has none."
+    )
+    inputs: list[VersionInput] = strawberry.field(description="Inputs it accepts.")
+    outputs: list[VersionOutput] = strawberry.field(description="Outputs it produces.")
+    processing: Processing | None = strawberry.field(
+        description="Parallel capacity; null when unknown."
+    )
+    input_validation_schema: str | None = strawberry.field(
+        description="A JSON Schema (as text) its inputs must satisfy; null when none."
+    )
+    sample_input: str | None = strawberry.field(
+        description="An example request (JSON text); null when none."
+    )
+    sample_output: str | None = strawberry.field(
+        description="The answer to `sampleInput` (JSON text); null when none."
+    )
+    long_description: str | None = strawberry.field(
+        description="What it does and how (Markdown); null when none."
+    )
+    technical_details: str | None = strawberry.field(
+        description="How it was designed and trained (Markdown); null when none."
+    )
     version_history: str | None = strawberry.field(description="Release notes.")
-    performance_summary: str | None
-    source_type: str | None
+    performance_summary: str | None = strawberry.field(
+        description="A summary of its performance; null when none."
+    )
+    source_type: str | None = strawberry.field(
+        description="Where the model comes from, e.g. `Open Source`, `Custom "
+        "Model`; null when unknown."
+    )
 
     @classmethod
     def from_optional_row(cls, row: Any) -> ModelVersion | None:
@@ -121,7 +160,7 @@ class ModelVersion(Node):
             source_type=v.source_type,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The model this is a version of.")
     def model(self, info: Info) -> ModelRef:
         from app.graphql.types.model import Model
 
@@ -148,7 +187,7 @@ class ModelVersion(Node):
         future = context.loaders(info).metrics_by_version.load(self.pk)
         return now_or_later(future, lambda found: cast(JSON, dict(found)))
 
-    @strawberry.field
+    @strawberry.field(description="Performance metrics as the marketplace shows them.")
     async def statistics(self, info: Info) -> list[Statistic]:
         rows = await context.loaders(info).statistics_by_version.load(self.pk)
         return [

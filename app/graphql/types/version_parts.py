@@ -11,9 +11,13 @@ from app.graphql.scalars import BigInt
 
 @strawberry.type(description="Hardware a version needs to run.")
 class Requirement:
-    gpu_units: int | None
-    cpu_amount: str | None
-    memory_amount: str | None
+    gpu_units: int | None = strawberry.field(description="GPUs needed; null when unknown.")
+    cpu_amount: str | None = strawberry.field(
+        description="CPU needed, e.g. `1000m`; null when unknown."
+    )
+    memory_amount: str | None = strawberry.field(
+        description="Memory needed, e.g. `2Gi`; null when unknown."
+    )
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Requirement | None:
@@ -28,8 +32,12 @@ class Requirement:
 
 @strawberry.type(description="Timeouts in milliseconds for the status and run routes.")
 class Timeout:
-    status: BigInt | None
-    run: BigInt | None
+    status: BigInt | None = strawberry.field(
+        description="Time limit of the status route, milliseconds; null when unknown."
+    )
+    run: BigInt | None = strawberry.field(
+        description="Time limit of the run route, milliseconds; null when unknown."
+    )
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Timeout | None:
@@ -38,15 +46,27 @@ class Timeout:
 
 @strawberry.type(description="The version's container image and its upload/load progress.")
 class ContainerImage:
-    upload_status: str | None
-    load_status: str | None
-    upload_percentage: int | None
-    load_percentage: int | None
-    container_image_size: BigInt | None
-    registry_host: str | None
-    repository_namespace: str | None
-    repository_name: str | None
-    image_prefix: str | None
+    upload_status: str | None = strawberry.field(
+        description="State of the image upload, e.g. `UPLOADED`; null when unknown."
+    )
+    load_status: str | None = strawberry.field(
+        description="State of the load (/status) check, e.g. `LOADED`; null when unknown."
+    )
+    upload_percentage: int | None = strawberry.field(
+        description="Upload progress, 0-100; null when unknown."
+    )
+    load_percentage: int | None = strawberry.field(
+        description="Load progress, 0-100; null when unknown."
+    )
+    container_image_size: BigInt | None = strawberry.field(
+        description="Image size in bytes; null when unknown."
+    )
+    registry_host: str | None = strawberry.field(description="Registry host name, e.g. `ghcr.io`.")
+    repository_namespace: str | None = strawberry.field(
+        description="Repository namespace (owner) in the registry."
+    )
+    repository_name: str | None = strawberry.field(description="Repository name in the registry.")
+    image_prefix: str | None = strawberry.field(description="Image tag (or tag prefix).")
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ContainerImage | None:
@@ -67,10 +87,16 @@ class ContainerImage:
 
 @strawberry.type(description="An input the version accepts.")
 class VersionInput:
-    name: str
-    accepted_media_types: str | None
-    maximum_size: BigInt | None
-    description: str | None
+    name: str = strawberry.field(description="Input file name, e.g. `input.txt`.")
+    accepted_media_types: str | None = strawberry.field(
+        description="Media types accepted; null when any."
+    )
+    maximum_size: BigInt | None = strawberry.field(
+        description="Largest accepted size in bytes; null when unlimited."
+    )
+    description: str | None = strawberry.field(
+        description="What the input is; null when undocumented."
+    )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> VersionInput:
@@ -84,10 +110,14 @@ class VersionInput:
 
 @strawberry.type(description="An output the version produces.")
 class VersionOutput:
-    name: str
-    media_type: str | None
-    maximum_size: BigInt | None
-    description: str | None
+    name: str = strawberry.field(description="Output file name, e.g. `results.json`.")
+    media_type: str | None = strawberry.field(description="Media type; null when unknown.")
+    maximum_size: BigInt | None = strawberry.field(
+        description="Largest size in bytes; null when unknown."
+    )
+    description: str | None = strawberry.field(
+        description="What the output is; null when undocumented."
+    )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> VersionOutput:
@@ -101,8 +131,12 @@ class VersionOutput:
 
 @strawberry.type(description="Parallel processing capacity.")
 class Processing:
-    minimum_parallel_capacity: int | None
-    maximum_parallel_capacity: int | None
+    minimum_parallel_capacity: int | None = strawberry.field(
+        description="Fewest parallel instances it runs on; null when unknown."
+    )
+    maximum_parallel_capacity: int | None = strawberry.field(
+        description="Most parallel instances it runs on; null when unknown."
+    )
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Processing | None:
@@ -116,17 +150,21 @@ class Processing:
 
 @strawberry.type(description="A performance statistic shown on the model's page.")
 class Statistic:
-    label: str
-    category: str | None
-    type: str | None
-    description: str | None
-    highlight: bool
-    order: int
-    value: float | None
+    label: str = strawberry.field(description="What is measured, e.g. `Accuracy`.")
+    category: str | None = strawberry.field(
+        description="Group shown by the marketplace; null when none."
+    )
+    type: str | None = strawberry.field(
+        description="Kind of value, e.g. `percentage`; null when unknown."
+    )
+    description: str | None = strawberry.field(description="What the metric means; null when none.")
+    highlight: bool = strawberry.field(description="True when the marketplace highlights it.")
+    order: int = strawberry.field(description="Position in the marketplace's list (ascending).")
+    value: float | None = strawberry.field(description="The value; null when unknown.")
 
 
 @strawberry.type(description="An artifact file of a version.")
 class VersionFile:
-    path: str
+    path: str = strawberry.field(description="Path within the artifact.")
     oid: str = strawberry.field(description="Content hash, `sha256:` + 64 hex digits.")
-    size_bytes: BigInt
+    size_bytes: BigInt = strawberry.field(description="Size in bytes.")
