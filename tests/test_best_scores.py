@@ -8,9 +8,11 @@ and for an organization's token, with source, kind and model filters, page by pa
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -571,3 +573,33 @@ async def test_leaderboard_statements_do_not_grow(fresh_engine: AsyncEngine) -> 
     ranks = [e["node"]["rank"] for e in big_board["edges"]]
     assert ranks == sorted(ranks) and len(set(ranks)) < len(ranks)  # ties share a rank
     assert small == big, f"statements: {small} on 3 models, {big} on 120"
+
+
+async def test_concurrent_writers_of_one_model(fresh_engine: AsyncEngine) -> None:
+    """Two transactions scoring the same model and benchmark at once: the second one's
+    trigger waits for the first to commit, then counts both scores (no duplicate rows, no
+    stale best)."""
+    engine = fresh_engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time (BEGIN IMMEDIATE): writes cannot interleave")
+    world = await _world(engine)
+    insert = text(
+        "INSERT INTO benchmark_scores (model_id, benchmark_id, score, max_score,"
+        " normalized_score, is_self_reported, is_verified, kind, source, variant)"
+        " VALUES (:m, :b, :v, 100, :v, true, false, 'SELF_REPORTED', :s, '')"
+    )
+    pair = {"m": world.models["g1"], "b": world.bounded.id}
+    async with engine.connect() as first, engine.connect() as second:
+        await first.begin()
+        await second.begin()
+        await first.execute(insert, {**pair, "v": 80.0, "s": "src-a"})
+        # The second writer's statement runs while the first is open (its trigger blocks).
+        pending = asyncio.create_task(second.execute(insert, {**pair, "v": 90.0, "s": "src-b"}))
+        await asyncio.sleep(0.5)
+        await first.commit()
+        await pending
+        await second.commit()
+    await _check(engine, world)
+    data = await _load(engine)
+    best = data["best"][(world.models["g1"], world.bounded.id, 0, "", "", "public")]
+    assert best[1] == 90.0

@@ -35,7 +35,7 @@ from app.cli_errors import (
 )
 from app.db.engine import create_engine
 from app.db.migrate import upgrade_engine
-from app.db.revision import head_revision
+from app.db.revision import head_revision, known_revisions
 from app.http.log_redaction import REDACTED, RedactSecrets, redact
 from app.settings import Settings
 from tests.databases import POSTGRES_ADMIN_URL, DatabaseFactory, postgres_available
@@ -185,13 +185,12 @@ async def test_unknown_revision(monkeypatch, capsys, tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path}/catalog.db"
     code, _, err = await _cli(monkeypatch, capsys, url, "db", "upgrade", "nonsense")
     assert code == EXIT_INPUT
-    from app.db.revision import known_revisions
-
-    revisions = ", ".join(known_revisions())
-    assert revisions.startswith("0001, 0002, 0003")
+    # Every revision this code ships, oldest first (0001 … the head).
+    revisions = known_revisions()
+    assert revisions[:3] == ["0001", "0002", "0003"] and revisions[-1] == head_revision()
     assert _one_line(err) == (
         "catalog db upgrade: unknown revision 'nonsense': leave it out for the head, "
-        f"or use one of {revisions}"
+        f"or use one of {', '.join(revisions)}"
     )
     assert not (tmp_path / "catalog.db").exists()
 

@@ -159,7 +159,15 @@ def _create_table() -> None:
     )
 
 
-_PG_REFRESH_BODY = ";\n".join(refresh_sql(_PG_PAIRS))
+# Writers of the same model take turns: the second waits for the first to commit, then
+# (READ COMMITTED: a fresh snapshot per statement) recomputes from both one's scores, instead
+# of inserting the same rows again (a unique violation) or from a stale view. NO KEY UPDATE
+# does not block the foreign-key checks of other writers' inserts.
+_PG_LOCK_MODELS = (
+    "PERFORM 1 FROM models WHERE id IN (SELECT DISTINCT unnest(p_models)) "
+    "ORDER BY id FOR NO KEY UPDATE"
+)
+_PG_REFRESH_BODY = ";\n".join([_PG_LOCK_MODELS, *refresh_sql(_PG_PAIRS)])
 
 _PG_FUNCTIONS = [
     f"""
