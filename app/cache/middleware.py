@@ -270,6 +270,9 @@ class ResponseCacheMiddleware:
     ) -> None:
         query = data.get("query")
         extensions = data.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            await run_with(None)(send)  # the view refuses it (400)
+            return
         try:
             text = self.cache.persisted.resolve(query, extensions)
         except CatalogError as error:
@@ -305,7 +308,7 @@ class ResponseCacheMiddleware:
             or not self.cache.enabled
             or media is None
             or not isinstance(variables, dict | None)
-            or (isinstance(extensions, dict) and extensions.keys() - {"persistedQuery"})
+            or (extensions is not None and extensions.keys() - {"persistedQuery"})
         ):
             self.cache.counters.bypasses += self.cache.enabled
             await (self._validated(scope, send, headers, run) if get else run(send))
