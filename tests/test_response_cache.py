@@ -4,6 +4,7 @@ queries, trusted documents, ETag/304 and compression."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from pathlib import Path
@@ -175,6 +176,20 @@ async def _revision(engine: AsyncEngine) -> int:
         return int((await connection.execute(text("SELECT value FROM catalog_revision"))).scalar())
 
 
+async def _notified(http: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    """PostgreSQL: a write from outside the server reaches it by NOTIFY; wait for delivery
+    (the README's guarantee). SQLite checks the revision itself on every hit."""
+    if engine.dialect.name != "postgresql":
+        return
+    source = http.app.state.response_cache.revision  # type: ignore[attr-defined]
+    target = await _revision(engine)
+    for _ in range(500):
+        if (source.current() or 0) >= target:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no notification of revision {target}")
+
+
 async def test_writes_outside_the_server_are_seen(fresh_engine: AsyncEngine) -> None:
     """`catalog org create`, `token create`, `seed`, `import` and raw SQL all write through
     other connections (other processes in real life): the triggers bump the revision."""
@@ -187,6 +202,7 @@ async def test_writes_outside_the_server_are_seen(fresh_engine: AsyncEngine) -> 
         assert (await post(http, ORGS))["extensions"]["cache"] == "HIT"
 
         await admin.create_organization(settings, "zeta", "Zeta")
+        await _notified(http, fresh_engine)
         orgs = await post(http, ORGS)
         assert orgs["extensions"]["cache"] == "MISS"
         assert "zeta" in [o["slug"] for o in orgs["data"]["organizations"]["nodes"]]
@@ -197,14 +213,17 @@ async def test_writes_outside_the_server_are_seen(fresh_engine: AsyncEngine) -> 
 
         async with fresh_engine.begin() as connection:
             await connection.execute(text("UPDATE organizations SET name = 'Zeta Raw' WHERE slug = 'zeta'"))  # fmt: skip
+        await _notified(http, fresh_engine)
         names = {o["slug"]: o["name"] for o in (await post(http, ORGS))["data"]["organizations"]["nodes"]}  # fmt: skip
         assert names["zeta"] == "Zeta Raw"
 
         # The seed puts the demo catalog back (it rewrites what differs): a write like any.
         async with fresh_engine.begin() as connection:
             await connection.execute(text("UPDATE organizations SET name = 'X' WHERE slug = 'meta'"))  # fmt: skip
+        await _notified(http, fresh_engine)
         await post(http, ORGS)
         await load_seeds(create_sessionmaker(fresh_engine), PROJECT_ROOT / "seeds")
+        await _notified(http, fresh_engine)
         names = {o["slug"]: o["name"] for o in (await post(http, ORGS))["data"]["organizations"]["nodes"]}  # fmt: skip
         assert names["meta"] != "X"
 

@@ -27,20 +27,19 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import ANONYMOUS, Viewer
-from app.cache.counters import CacheCounters, counters
-from app.cache.policy import KnownDocuments
-from app.cache.revision import RevisionSource
-from app.cache.store import Entry, LruStore, RedisEntries
-from app.errors import CatalogError, HTTPRefusal, envelope
-from app.graphql.persisted import PersistedQueries, UntrustedDocument
+from app.cache.asgi import Captured, has_errors, marked, read_body, replay, text
+from app.cache.state import ResponseCache
+from app.cache.store import Entry
+from app.errors import CatalogError, envelope
+from app.graphql.persisted import UntrustedDocument
 from app.http import caching
 from app.http.compression import choose_encoding, compress, is_compressible
-from app.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from app.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON
 from app.http.request_id import request_id_of
-from app.settings import Settings
 
 logger = logging.getLogger("app.cache")
 
@@ -49,66 +48,6 @@ REST_KEY_HEADERS = (b"x-api-version", b"accept-version")
 # Per-request headers never stored with an entry (the edge adds its own).
 NOT_STORED = frozenset({b"x-request-id", b"content-length", b"date", b"server"})
 Run = Callable[[Send], Awaitable[None]]
-
-
-class ResponseCache:
-    """The cache's state for one application: entries, known documents, the revision."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        revision: RevisionSource | None,
-        persisted: PersistedQueries,
-        shared: RedisEntries | None = None,
-        stats: CacheCounters = counters,
-    ) -> None:
-        self.enabled = settings.response_cache
-        self.settings = settings
-        self.revision = revision
-        self.persisted = persisted
-        self.shared = shared
-        self.counters = stats
-        self.store = LruStore(settings.response_cache_bytes, stats)
-        self.known = KnownDocuments()
-        self._media: dict[bytes, str | None] = {}
-        self._started = False
-
-    async def current_revision(self) -> int | None:
-        if self.revision is None:
-            return None
-        if not self._started:
-            self._started = True
-            try:
-                await self.revision.start()
-            except Exception:  # never fail a request over the cache: serve it uncached
-                logger.exception("response cache: the revision source did not start")
-        return self.revision.current()
-
-    async def after_write(self) -> None:
-        if self.revision is not None and self._started:
-            await self.revision.refresh()
-
-    def media_type(self, accept: bytes | None) -> str | None:
-        """The negotiated media type for an Accept header (memoized); None when refused."""
-        raw = accept or b""
-        try:
-            return self._media[raw]
-        except KeyError:
-            pass
-        try:
-            media: str | None = negotiate(raw.decode("latin-1"))
-        except HTTPRefusal:
-            media = None
-        if len(self._media) < 256:
-            self._media[raw] = media
-        return media
-
-    async def aclose(self) -> None:
-        if self.revision is not None:
-            await self.revision.aclose()
-        if self.shared is not None:
-            await self.shared.aclose()
-        self.store.clear()
 
 
 def _viewer(scope: Scope) -> Viewer:
@@ -124,66 +63,6 @@ def _scope_key(viewer: Viewer) -> tuple[Any, ...]:
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
     return dict(scope["headers"])
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-class Captured:
-    """A response the application sent, held back until it is complete."""
-
-    def __init__(self) -> None:
-        self.status = 500
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.chunks: list[bytes] = []
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            self.headers = list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    def header(self, name: bytes) -> bytes | None:
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
-
-
-def _has_errors(body: bytes) -> bool:
-    if b'"errors"' not in body:
-        return False
-    try:
-        decoded = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return True
-    return not isinstance(decoded, dict) or "errors" in decoded
 
 
 class ResponseCacheMiddleware:
@@ -213,7 +92,7 @@ class ResponseCacheMiddleware:
     # --- GraphQL -------------------------------------------------------------------------
 
     async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if body is None:
             await self.app(scope, receive, send)
             return
@@ -221,20 +100,20 @@ class ResponseCacheMiddleware:
         if (
             not self.cache.enabled and not self.trusted_only and b"persistedQuery" not in body
         ) or b"application/json" not in headers.get(b"content-type", b""):
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             data = None
         if not isinstance(data, dict):
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
 
         def run_with(query: str | None) -> Run:
             same = query is None or data.get("query") == query
             replayed = body if same else orjson.dumps({**data, "query": query})
-            return lambda sender: self.app(scope, _replay(replayed, receive), sender)
+            return lambda sender: self.app(scope, replay(replayed, receive), sender)
 
         await self._graphql(scope, send, headers, data, run_with, get=False)
 
@@ -270,6 +149,9 @@ class ResponseCacheMiddleware:
     ) -> None:
         query = data.get("query")
         extensions = data.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            await run_with(None)(send)  # the view refuses it (400)
+            return
         try:
             text = self.cache.persisted.resolve(query, extensions)
         except CatalogError as error:
@@ -305,9 +187,10 @@ class ResponseCacheMiddleware:
             or not self.cache.enabled
             or media is None
             or not isinstance(variables, dict | None)
-            or (isinstance(extensions, dict) and extensions.keys() - {"persistedQuery"})
+            or (extensions is not None and extensions.keys() - {"persistedQuery"})
         ):
-            self.cache.counters.bypasses += self.cache.enabled
+            if self.cache.enabled:
+                self.cache.counters.bypasses += 1
             await (self._validated(scope, send, headers, run) if get else run(send))
             return
         assert info is not None
@@ -374,7 +257,7 @@ class ResponseCacheMiddleware:
         captured = Captured()
         await run(captured.send)
         body = captured.body
-        if captured.status != 200 or (graphql and _has_errors(body)):
+        if captured.status != 200 or (graphql and has_errors(body)):
             await self._forward(send, captured)
             return
         kept = [(k, v) for k, v in captured.headers if k.lower() not in NOT_STORED]
@@ -393,7 +276,7 @@ class ResponseCacheMiddleware:
         await run(captured.send)
         body = captured.body
         content_type = (captured.header(b"content-type") or b"").decode("latin-1")
-        if captured.status != 200 or not is_compressible(content_type) or _has_errors(body):
+        if captured.status != 200 or not is_compressible(content_type) or has_errors(body):
             await self._forward(send, captured)
             return
         kept = [(k, v) for k, v in captured.headers if k.lower() not in NOT_STORED]
@@ -431,9 +314,9 @@ class ResponseCacheMiddleware:
             return
         headers = list(entry.headers)
         if self.debug and marker is not None:
-            body = _marked(body, marker.decode())
+            body = marked(body, marker.decode())
         elif len(body) >= self.min_bytes:
-            encoding = choose_encoding(_text(request_headers.get(b"accept-encoding")))
+            encoding = choose_encoding(text(request_headers.get(b"accept-encoding")))
         # A compressed body is another representation of the same answer: a weak validator.
         etag = entry.etag if encoding is None else f"W/{entry.etag}"
         if get:
@@ -442,7 +325,7 @@ class ResponseCacheMiddleware:
             headers.append((b"cache-control", control.encode()))
             headers.append((b"vary", caching.VARY.encode()))
             headers.append((b"etag", etag.encode()))
-            if caching.matches(_text(request_headers.get(b"if-none-match")), etag):
+            if caching.matches(text(request_headers.get(b"if-none-match")), etag):
                 headers = [h for h in headers if h[0].lower() != b"content-type"]
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
@@ -492,17 +375,4 @@ class ResponseCacheMiddleware:
 
 
 def request_id_of_scope(scope: Scope) -> str:
-    from starlette.requests import HTTPConnection
-
     return request_id_of(HTTPConnection(scope))
-
-
-def _text(value: bytes | None) -> str | None:
-    return value.decode("latin-1") if value is not None else None
-
-
-def _marked(body: bytes, state: str) -> bytes:
-    """CATALOG_DEBUG=1: the answer with `extensions.cache` = HIT or MISS."""
-    decoded = orjson.loads(body)
-    decoded.setdefault("extensions", {})["cache"] = state
-    return orjson.dumps(decoded)

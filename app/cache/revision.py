@@ -10,7 +10,8 @@
 - PostgreSQL (`PostgresRevision`): a connection of its own LISTENs on `catalog_revision`; the
   commit trigger NOTIFYs the new value, which PostgreSQL delivers only once the transaction has
   committed. `current()` is the highest value received (a read of a Python int); `refresh()`
-  reads the table (this worker calls it after each of its own writes, before answering). While
+  reads the table (this worker calls it after each of its own writes, before answering) and
+  waits, briefly, for that commit's notification to reach this worker too. While
   the listening connection is down, `current()` is None: nothing is served from the cache or
   stored until it is back and the table has been read again.
 
@@ -33,6 +34,10 @@ logger = logging.getLogger("app.cache")
 
 READ = f"SELECT value FROM {REVISION_TABLE} WHERE id = 1"
 RECONNECT_SECONDS = 1.0
+# After its own write, a worker waits (at most this long) for the commit's notification to
+# reach its listener: PostgreSQL signals every listener at that commit, so by then the other
+# workers' notifications are on their way too.
+OWN_NOTIFICATION_WAIT_SECONDS = 0.1
 
 
 class RevisionSource(Protocol):
@@ -89,6 +94,8 @@ class PostgresRevision:
         self._lock = asyncio.Lock()
         self._reconnect: asyncio.Task[None] | None = None
         self._closed = False
+        self._notified_value = 0
+        self._arrived = asyncio.Event()
 
     async def start(self) -> None:
         async with self._lock:
@@ -114,12 +121,15 @@ class PostgresRevision:
         connection.add_termination_listener(self._terminated)
         self._connection = connection
         self._value = int(value)
+        self._notified_value = max(self._notified_value, int(value))
 
     def _notified(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
             value = int(payload)
         except ValueError:
             return
+        self._notified_value = max(self._notified_value, value)
+        self._arrived.set()
         if self._value is not None and value > self._value:
             self._value = value
 
@@ -153,8 +163,24 @@ class PostgresRevision:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 return None
         if self._value is not None and value > self._value:
-            self._value = value
+            # A commit this worker has not been notified of yet (its own write, just now).
+            await self._await_notification(value)
+            if self._value is not None:  # the listener may have been lost meanwhile
+                self._value = max(self._value, value)
         return self._value
+
+    async def _await_notification(self, value: int) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + OWN_NOTIFICATION_WAIT_SECONDS
+        while self._notified_value < value and self._connection is not None:
+            self._arrived.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                return
 
     async def aclose(self) -> None:
         self._closed = True

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.cache.middleware import ResponseCache
 from app.cache.revision import revision_source_for
+from app.cache.state import ResponseCache
 from app.cache.store import RedisEntries
 from app.graphql.persisted import PersistedQueries, load_trusted
 from app.settings import Settings
