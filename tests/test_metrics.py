@@ -4,6 +4,7 @@ requests, SQL statements, cache lookups, rate-limit refusals and import rows tha
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -183,3 +184,23 @@ async def test_import_runs_and_rows_are_counted(empty_engine: AsyncEngine, tmp_p
         - value(before, "catalog_import_rows_total", skipped)
         == 1
     )
+
+
+def test_serve_sets_up_the_multiprocess_directory(monkeypatch, tmp_path: Path):
+    from app.observability.multiprocess import MULTIPROC_DIR_VARIABLE, multiprocess_metrics
+
+    monkeypatch.delenv(MULTIPROC_DIR_VARIABLE, raising=False)
+    with multiprocess_metrics(1) as directory:
+        assert directory is None and MULTIPROC_DIR_VARIABLE not in os.environ
+    with multiprocess_metrics(2) as directory:
+        assert directory is not None and directory.is_dir()
+        assert os.environ[MULTIPROC_DIR_VARIABLE] == str(directory)
+    assert not directory.exists() and MULTIPROC_DIR_VARIABLE not in os.environ
+
+    given = tmp_path / "given"
+    given.mkdir()
+    (given / "counter_123.db").write_bytes(b"left from a previous run")
+    monkeypatch.setenv(MULTIPROC_DIR_VARIABLE, str(given))
+    with multiprocess_metrics(1) as directory:
+        assert directory == given and list(given.iterdir()) == []
+    assert given.is_dir()  # a directory given is kept

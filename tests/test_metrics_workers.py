@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import create_engine
 from tests.conftest import client_for, count_statements
 from tests.databases import DatabaseFactory
 from tests.metrics_support import Samples, parse_samples, value
@@ -54,21 +54,19 @@ def _scrape(base: str) -> Samples:
     return parse_samples(_get(f"{base}/metrics"))
 
 
-async def _statements_per_probe(url: str) -> int:
-    engine = create_engine(url)
-    try:
-        async with client_for(engine) as http:
-            await http.post("/graphql", json={"query": QUERY})  # warm: the same path as below
-            with count_statements(engine) as counter:
-                assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
-    finally:
-        await engine.dispose()
+async def _statements_per_probe(engine: AsyncEngine) -> int:
+    async with client_for(engine) as http:
+        await http.post("/graphql", json={"query": QUERY})  # warm: the same path as below
+        with count_statements(engine) as counter:
+            assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
     return counter.count
 
 
-async def test_two_workers_add_up(databases: DatabaseFactory, seeded_template: str, tmp_path):
-    url = await databases.copy(seeded_template, "workers")
-    per_probe = await _statements_per_probe(url)
+async def test_two_workers_add_up(
+    databases: DatabaseFactory, fresh_engine: AsyncEngine, tmp_path: Path
+):
+    url = fresh_engine.url.render_as_string(hide_password=False)
+    per_probe = await _statements_per_probe(fresh_engine)
     metrics_dir = tmp_path / "metrics"
     env = {
         **os.environ,
