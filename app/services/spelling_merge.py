@@ -7,7 +7,7 @@ tell models apart. `catalog import` merges every such group (app/importers/spell
 
 The survivor, whose slug stays, is the model the most sources know: the most distinct sources
 among its external ids, then the most external ids, then the oldest (lowest id). So the
-spelling that survives is the one the sources use, whatever order they were imported in, and a
+spelling that survives is the one the sources use (rather than whichever came first), and a
 model that sources already name keeps its name (a slug that clients use stays valid); every
 other spelling still finds the model (`model(org, name)` falls back to `name_key`).
 
