@@ -1,4 +1,5 @@
-"""One import run: parse the files (pure), then write everything in one transaction."""
+"""One import run: parse the files (pure), then write everything as one command (one
+transaction, app/commands/imports.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.commands import imports, runner
+from app.commands.access import OPERATOR
 from app.importers.records import ParsedSource
 from app.importers.report import ImportReport
 from app.importers.sources import SOURCES
-from app.importers.writer import Progress, Writer
+from app.importers.writer import Progress
 
 
 class UnknownSource(ValueError):
@@ -34,8 +37,10 @@ async def write(
     report = ImportReport(parsed.source, str(path))
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
-    async with sessions() as session, session.begin():
-        await Writer(session, parsed, report, progress).run()
+    await runner.run(
+        sessions,
+        lambda session: imports.import_snapshot(session, OPERATOR, parsed, report, progress),
+    )
     return report
 
 

@@ -20,15 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.commands import model_writer
 from app.db.tables import (
     BenchmarkRow,
     BenchmarkScoreRow,
     LicenseRow,
     ModelExternalIdRow,
-    ModelModalityRow,
     ModelRow,
     OrganizationRow,
     ProviderPricingRow,
@@ -91,6 +91,9 @@ class Writer:
         self.model_names: dict[int, str] = {}
         self.resolved = _Resolved({}, {})
         self._reported: set[Problem] = set(report.problems)
+        # What changed, for the events of the import command.
+        self.created_models: list[ModelRow] = []
+        self.updated_models: dict[int, list[str]] = {}
 
     def _problem(self, location: str, reason: str) -> None:
         """Reported once per (location, reason): a row whose model failed to resolve is not
@@ -341,18 +344,20 @@ class Writer:
                 slug = f"{base_slug}-{n}"
             taken.add((org.id, slug))
             values = self._model_values(records)
-            row = ModelRow(
-                organization_id=org.id,
-                slug=slug,
-                description=values.pop("description", ""),
-                open_weight=bool(values.pop("open_weight", False)),
-                modalities=values.pop("modalities", []),
-                source=self.parsed.source,
-                is_public=True,
-                **values,
+            row = model_writer.add(
+                self.s,
+                {
+                    "organization_id": org.id,
+                    "slug": slug,
+                    "description": values.pop("description", ""),
+                    "open_weight": bool(values.pop("open_weight", False)),
+                    "modalities": values.pop("modalities", []),
+                    "source": self.parsed.source,
+                    "is_public": True,
+                    **values,
+                },
             )
             row.name = values.get("name") or first.ref.external_id
-            self.s.add(row)
             created[provisional] = row
             self.model_names[provisional] = f"{org.slug}/{slug}"
             tally["created"] += 1
@@ -360,10 +365,8 @@ class Writer:
         for provisional, row in created.items():
             rows[row.id] = row
             self.model_names[row.id] = self.model_names[provisional]
-            self.s.add_all(
-                ModelModalityRow(model_id=row.id, modality=m, position=i)
-                for i, m in enumerate(dict.fromkeys(row.modalities))
-            )
+        await model_writer.sync_mirrors(self.s, list(created.values()))
+        self.created_models = list(created.values())
         return {provisional: row.id for provisional, row in created.items()}
 
     async def _update_models(
@@ -374,27 +377,22 @@ class Writer:
         for model_id, records in groups.items():
             row = rows[model_id]
             owner = row.source == self.parsed.source and not self.older
-            changed = False
+            wanted: dict[str, Any] = {}
             for name, value in self._model_values(records).items():
                 current = getattr(row, name)
                 if current == value or (not owner and not _empty(current)):
                     continue
                 if name == "open_weight" and not owner:
                     continue
-                setattr(row, name, value)
-                changed = True
-                if name == "modalities":
-                    resync.append(row)
+                wanted[name] = value
+            changed = model_writer.assign(row, wanted)
+            if changed:
+                self.updated_models[row.id] = changed
+            if "modalities" in changed:
+                resync.append(row)
             tally["updated" if changed else "unchanged"] += 1
-        if resync:
-            ids = [row.id for row in resync]
-            await self.s.execute(delete(ModelModalityRow).where(ModelModalityRow.model_id.in_(ids)))
-            self.s.add_all(
-                ModelModalityRow(model_id=row.id, modality=m, position=i)
-                for row in resync
-                for i, m in enumerate(dict.fromkeys(row.modalities))
-            )
         await self.s.flush()
+        await model_writer.sync_mirrors(self.s, resync)
 
     async def _base_models(
         self, records: Sequence[ModelRecord], rows: dict[int, ModelRow], created: set[int]
