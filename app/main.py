@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from app.db.engine import (
@@ -18,6 +18,7 @@ from app.db.engine import (
     create_sessionmaker,
     create_write_sessionmaker,
 )
+from app.events.live import LiveCatalog
 from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
@@ -48,10 +49,13 @@ def create_app(
     graphql_app = CatalogGraphQL(
         schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
     )
+    live = LiveCatalog(engine, settings)  # events: subscriptions and webhooks
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await live.start()
         yield
+        await live.stop()
         if owns_limiter and limiter is not None:
             await limiter.aclose()
         if owns_engine:
@@ -60,6 +64,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             *health_routes(engine),
             *rest_routes(graphql_app),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
@@ -81,4 +86,5 @@ def create_app(
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.rate_limiter = limiter
+    app.state.live = live
     return app

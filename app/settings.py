@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.events.settings import EventSettings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./catalog.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,8 @@ class Settings:
     access_log: bool = False
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Subscriptions and webhooks (app/events/settings.py).
+    events: EventSettings = field(default_factory=EventSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +71,5 @@ class Settings:
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
             access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
             trusted_proxies=_trusted_proxies(os.environ.get("CATALOG_TRUSTED_PROXIES")),
+            events=EventSettings.from_env(),
         )

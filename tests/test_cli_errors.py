@@ -187,7 +187,7 @@ async def test_unknown_revision(monkeypatch, capsys, tmp_path):
     assert code == EXIT_INPUT
     assert _one_line(err) == (
         "catalog db upgrade: unknown revision 'nonsense': leave it out for the head, "
-        "or use one of 0001, 0002, 0003"
+        "or use one of 0001, 0002, 0003, 0007"
     )
     assert not (tmp_path / "catalog.db").exists()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
+from app.commands import emit
 from app.commands.access import writable_model, writable_version
 from app.commands.inputs import AliasChange, AliasRef
+from app.db.tables import ModelVersionRow
 from app.errors import NotFound
 from app.repositories import audit, registry_writes
 from app.services.validation import Checker
@@ -22,6 +24,9 @@ async def set_alias(session: AsyncSession, viewer: Viewer, data: AliasChange) ->
     if row.status == "DELETED":
         raise NotFound(f"Version '{data.version}' of model '{data.org}/{data.name}' not found")
     _, previous = await registry_writes.set_alias(session, viewer, model.id, data.alias, row.id)
+    event = await emit.alias_pointed(session, data.org, model, data.alias, previous, row)
+    if event is not None:
+        await emit.emit(session, [event])
     if previous != row.id:
         audit.record(
             session,
@@ -40,7 +45,10 @@ async def remove_alias(session: AsyncSession, viewer: Viewer, data: AliasRef) ->
     row = await registry_writes.alias_row(session, model.id, data.alias)
     if row is None:
         raise NotFound(f"Alias '{data.alias}' of model '{data.org}/{data.name}' not found")
+    version = await session.get(ModelVersionRow, row.version_id)
     await registry_writes.remove_alias(session, viewer, row)
+    if version is not None:
+        await emit.emit(session, [emit.alias_removed(data.org, model, data.alias, version)])
     audit.record(
         session,
         viewer,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
-from app.commands import model_writer
+from app.commands import emit, model_writer
 from app.commands.access import require_role, writable_model
 from app.commands.inputs import ModelChange, NewModel
 from app.commands.model_fields import check_model_fields, model_values
 from app.errors import AlreadyExists, NotFound, PermissionDenied
+from app.events import kinds
 from app.repositories import audit, catalog_writes, registry_writes
 from app.services.validation import Checker
 
@@ -32,6 +33,10 @@ async def create_model(session: AsyncSession, viewer: Viewer, data: NewModel) ->
         raise AlreadyExists(f"Model '{data.organization}/{data.slug}' already exists")
     row = await model_writer.create(
         session, {**values, "organization_id": org.id, "slug": data.slug}
+    )
+    await emit.emit(
+        session,
+        [emit.for_model(kinds.MODEL_CREATED, org.slug, row, row.is_public, name=row.name)],
     )
     audit.record(
         session,
@@ -59,6 +64,7 @@ async def update_model(session: AsyncSession, viewer: Viewer, data: ModelChange)
     if model.is_public != visibility_before:
         await registry_writes.set_model_versions_visibility(session, model.id, model.is_public)
     if changed:
+        await emit.emit(session, emit.model_changed(data.org, model, changed, visibility_before))
         audit.record(
             session,
             viewer,

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
+from app.commands import emit
 from app.commands.access import require_role
 from app.commands.inputs import PriceSpec
 from app.errors import NotFound
@@ -45,8 +46,12 @@ async def set_pricing(session: AsyncSession, viewer: Viewer, data: PriceSpec) ->
         "output_price_per_m": data.output_price_per_m,
         "source_url": data.source_url,
     }
+    old = await catalog_writes.current_price(session, provider.id, model.id)
+    before = None if old is None else {name: getattr(old, name) for name in values}
     _, changed = await catalog_writes.set_price(session, provider.id, model.id, values)
     if changed:
+        event = emit.price_moved(data.org, model, data.provider, before, values)
+        await emit.emit(session, [event])
         audit.record(
             session,
             viewer,

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.errors import AlreadyExists
+from app.events import outbox, signal
 
 T = TypeVar("T")
 
@@ -18,9 +19,13 @@ async def run(
 ) -> T:
     """Run `work` (a command bound to its viewer and input) in one transaction."""
     try:
-        async with sessions() as session, session.begin():
-            result = await work(session)
+        async with sessions() as session:
+            async with session.begin():
+                result = await work(session)
+            emitted = session.info.pop(outbox.EMITTED, False)
     except IntegrityError as exc:
         # A concurrent writer won a uniqueness race that our checks could not see.
         raise AlreadyExists("The object conflicts with one that already exists") from exc
+    if emitted:
+        signal.committed()
     return result

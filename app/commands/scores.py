@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
+from app.commands import emit
 from app.commands.access import require_role
 from app.commands.inputs import ScoreSpec
+from app.db.tables import BenchmarkScoreRow, ModelRow, ModelVersionRow
 from app.errors import NotFound, PermissionDenied
+from app.events import kinds
+from app.events.kinds import Event
 from app.repositories import audit, catalog_writes, registry_writes
+from app.repositories import leaders as leaders_repo
 from app.repositories import models as models_repo
 from app.services import semver
 from app.services.scoring import normalize
@@ -101,6 +107,31 @@ async def score_values(
     return values
 
 
+async def _score_events(
+    session: AsyncSession, data: list[ScoreSpec], saved: list[BenchmarkScoreRow]
+) -> list[Event]:
+    """score.recorded per score; public when its model (and version, if any) is."""
+    model_ids = sorted({s.model_id for s in saved})
+    models = {m.id: m for m in (await session.scalars(
+        select(ModelRow).where(ModelRow.id.in_(model_ids)))).all()}  # fmt: skip
+    version_ids = sorted({s.version_id for s in saved if s.version_id is not None})
+    versions = {v.id: v for v in (await session.scalars(
+        select(ModelVersionRow).where(ModelVersionRow.id.in_(version_ids)))).all()}  # fmt: skip
+    events = []
+    for spec, score in zip(data, saved, strict=True):
+        model = models[score.model_id]
+        version = versions.get(score.version_id) if score.version_id is not None else None
+        events.append(
+            emit.for_model(
+                kinds.SCORE_RECORDED, spec.org, model, emit.version_public(model, version),
+                benchmark=spec.benchmark, score=score.score,
+                normalizedScore=score.normalized_score, version=spec.version,
+                source=score.source,
+            )
+        )  # fmt: skip
+    return events
+
+
 async def record_scores(session: AsyncSession, viewer: Viewer, data: list[ScoreSpec]) -> list[int]:
     require_role(viewer)
     check = Checker()
@@ -108,7 +139,11 @@ async def record_scores(session: AsyncSession, viewer: Viewer, data: list[ScoreS
     check.raise_if_any("Invalid scores")
     rows = await score_values(session, viewer, check, data)
     check.raise_if_any("Invalid scores")
+    benchmark_ids = sorted({r["benchmark_id"] for r in rows})
+    before = await leaders_repo.at_rank_one(session, benchmark_ids)
     saved = await catalog_writes.upsert_scores(session, rows)
+    await emit.emit(session, await _score_events(session, data, saved))
+    await emit.emit(session, await emit.top_score_changes(session, before, benchmark_ids))
     for org_id in {r["organization_id"] for r in rows}:
         audit.record(
             session,

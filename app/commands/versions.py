@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Viewer
+from app.commands import emit
 from app.commands.access import writable_model, writable_version
 from app.commands.inputs import UNSET, NewVersion, StatusChange, VersionChange, VersionRef
 from app.commands.version_fields import (
@@ -19,6 +20,7 @@ from app.commands.version_fields import (
 from app.db.base import utcnow
 from app.db.tables import ModelRow, ModelVersionRow
 from app.errors import AlreadyExists, FieldError, NotFound, ValidationFailed
+from app.events import kinds
 from app.repositories import audit, registry_writes
 from app.repositories import models as models_repo
 from app.repositories import versions as versions_repo
@@ -101,8 +103,15 @@ async def publish_version(session: AsyncSession, viewer: Viewer, data: NewVersio
     row = await registry_writes.insert_version(
         session, values, files, {k: float(v) for k, v in metrics.items()}, stats
     )
+    events = [
+        emit.for_model(kinds.VERSION_PUBLISHED, data.org, model, emit.version_public(model, row),
+                       version=row.version, status=row.status, aliases=list(data.aliases))
+    ]  # fmt: skip
     for alias in data.aliases:
-        await registry_writes.set_alias(session, viewer, model.id, alias, row.id)
+        _, previous = await registry_writes.set_alias(session, viewer, model.id, alias, row.id)
+        moved = await emit.alias_pointed(session, data.org, model, alias, previous, row)
+        events += [moved] if moved is not None else []
+    await emit.emit(session, events)
     _audit_version(session, viewer, model, row, "publish_version", files=len(files))
     return row.id
 
@@ -153,6 +162,11 @@ async def set_version_status(session: AsyncSession, viewer: Viewer, data: Status
             session, viewer, model, row, "set_version_status",
             **{"from": row.status, "to": data.status},
         )  # fmt: skip
+        event = emit.for_model(
+            kinds.VERSION_STATUS_CHANGED, data.org, model, emit.version_public(model, row),
+            version=row.version, **{"from": row.status, "to": data.status},
+        )  # fmt: skip
+        await emit.emit(session, [event])
         row.status = data.status
     return row.id
 
@@ -169,8 +183,15 @@ async def _live_version(
 async def delete_version(session: AsyncSession, viewer: Viewer, data: VersionRef) -> int:
     """Soft delete: status DELETED, its aliases removed (recorded in their history)."""
     model, row = await _live_version(session, viewer, data)
+    events = []
     for alias in await registry_writes.aliases_of_version(session, row.id):
         await registry_writes.remove_alias(session, viewer, alias)
+        events.append(emit.alias_removed(data.org, model, alias.alias, row))
+    events.append(
+        emit.for_model(kinds.VERSION_DELETED, data.org, model, emit.version_public(model, row),
+                       version=row.version, previousStatus=row.status)
+    )  # fmt: skip
+    await emit.emit(session, events)
     _audit_version(session, viewer, model, row, "delete_version", previous_status=row.status)
     row.status = "DELETED"
     return row.id

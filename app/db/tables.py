@@ -376,3 +376,7 @@ class AliasHistoryRow(Base):
     )
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The live catalog's tables (outbox, webhooks) live in their own module; registered here.
+from app.db import event_tables as event_tables  # noqa: E402

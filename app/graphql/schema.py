@@ -21,6 +21,7 @@ from app.graphql.queries.identity import IdentityQuery
 from app.graphql.queries.nodes import NodeQuery
 from app.graphql.queries.viewer import ViewerQuery
 from app.graphql.scalars import SCALAR_MAP
+from app.graphql.subscriptions import Subscription
 from app.graphql.types.model import Model
 from app.graphql.types.organization import Family, License, Organization
 from app.graphql.types.provider import Provider
@@ -67,6 +68,7 @@ def build_schema() -> strawberry.Schema:
     built = CatalogSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=[QueryLimits, RejectNulCharacters],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),

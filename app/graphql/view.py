@@ -25,12 +25,14 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import ExecutionContext
 
 from app.auth import ANONYMOUS
 from app.errors import CatalogError, InternalError
 from app.errors import HTTPRefusal as HTTPRefusal
+from app.graphql import websocket
 from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
 from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
@@ -123,6 +125,8 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class CatalogGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = websocket.LiveConnectionHandler
+
     def __init__(
         self,
         schema: Any,
@@ -130,7 +134,11 @@ class CatalogGraphQL(GraphQL[Context, None]):
         writes: async_sessionmaker[AsyncSession],
         settings: Settings,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
+        self.max_subscriptions_per_connection = settings.events.max_subscriptions_per_connection
+        self.idle_timeout_seconds = settings.events.idle_timeout_seconds
         self.sessions = sessions
         self.writes = writes
         self.settings = settings
@@ -155,6 +163,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
             if context is not None:
                 await context.close()
         await response(scope, receive, send)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:
+        return await websocket.authenticate(context, self.sessions)
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body (bytes: must be an object) or a GET parameter's JSON (str)."""

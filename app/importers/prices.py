@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,6 +30,22 @@ from app.importers.records import ModelRef, ParsedSource, PriceRecord
 from app.importers.report import ImportReport
 
 _COMPARED = ("input_price_per_m", "output_price_per_m", "status")
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """A change of a pair's current price, for the import's events (history edits of older
+    snapshots change no current price and are not listed)."""
+
+    kind: str  # "added", "changed" or "retired"
+    provider_id: int
+    model_id: int
+    old: dict[str, object] | None
+    new: dict[str, object] | None
+
+
+def _values(row: ProviderPricingRow) -> dict[str, object]:
+    return {k: getattr(row, k) for k in _COMPARED}
 
 
 def _same(row: ProviderPricingRow, values: dict[str, object]) -> bool:
@@ -49,9 +66,11 @@ async def write_prices(
     model_id_of: Callable[[ModelRef], int | None],
     report: ImportReport,
     problem: Callable[[str, str], None],
-) -> None:
+) -> list[PriceChange]:
+    """Writes the snapshot's prices; returns the changes of current prices."""
+    changes: list[PriceChange] = []
     if not parsed.prices:
-        return
+        return changes
     providers = {
         row.slug: row.id
         for row in (
@@ -110,10 +129,16 @@ async def write_prices(
             if _same(current, values) or current.valid_to is not None:
                 tally["unchanged"] += 1
             elif current.valid_from == at:  # same moment, corrected price
+                changes.append(
+                    PriceChange("changed", provider_id, model_id, _values(current), values)
+                )
                 for name, value in values.items():
                     setattr(current, name, value)
                 tally["updated"] += 1
             else:
+                changes.append(
+                    PriceChange("changed", provider_id, model_id, _values(current), values)
+                )
                 current.valid_to = at
                 tally["updated"] += 1
                 _add(session, parsed.source, provider_id, model_id, rec, values, None, tally)
@@ -126,10 +151,13 @@ async def write_prices(
             valid_to = later.valid_from if later is not None else None
             if valid_to is None and newest is not None and newest > at:
                 valid_to = newest  # an older snapshot: the newer one no longer lists the pair
+            if valid_to is None:
+                changes.append(PriceChange("added", provider_id, model_id, None, values))
             _add(session, parsed.source, provider_id, model_id, rec, values, valid_to, tally)
     if not skipped:
-        _close_retired(history, chosen, parsed, tally)
+        _close_retired(history, chosen, parsed, tally, changes)
     await session.flush()
+    return changes
 
 
 def _add(
@@ -161,6 +189,7 @@ def _close_retired(
     chosen: dict[tuple[int, int], PriceRecord],
     parsed: ParsedSource,
     tally: dict[str, int],
+    changes: list[PriceChange],
 ) -> None:
     at = max(rec.observed_at for rec in parsed.prices)
     for key, rows in history.items():
@@ -170,3 +199,4 @@ def _close_retired(
             if row.source == parsed.source and row.valid_to is None and row.valid_from < at:
                 row.valid_to = at
                 tally["updated"] += 1
+                changes.append(PriceChange("retired", key[0], key[1], _values(row), None))

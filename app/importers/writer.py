@@ -30,6 +30,7 @@ from app.db.tables import (
     LicenseRow,
     ModelExternalIdRow,
     ModelRow,
+    ModelVersionRow,
     OrganizationRow,
     ProviderPricingRow,
     ProviderRow,
@@ -94,6 +95,9 @@ class Writer:
         # What changed, for the events of the import command.
         self.created_models: list[ModelRow] = []
         self.updated_models: dict[int, list[str]] = {}
+        self.price_changes: list[prices_writer.PriceChange] = []
+        self.recorded_scores: list[BenchmarkScoreRow] = []
+        self.published_versions: list[ModelVersionRow] = []
 
     def _problem(self, location: str, reason: str) -> None:
         """Reported once per (location, reason): a row whose model failed to resolve is not
@@ -132,7 +136,7 @@ class Writer:
         self.progress("scores", 3, steps)
         await self._scores()
         self.progress("prices", 4, steps)
-        await prices_writer.write_prices(
+        self.price_changes = await prices_writer.write_prices(
             self.s, self.parsed, self._model_id, self.report, self._problem
         )
         self.progress("versions", 5, steps)
@@ -470,7 +474,10 @@ class Writer:
                 "scored_at": rec.scored_at,
                 "uncertainty": rec.uncertainty,
             }
-            upsert(self.s, existing, key, BenchmarkScoreRow, values, tally)
+            written = tally["created"] + tally["updated"]
+            row = upsert(self.s, existing, key, BenchmarkScoreRow, values, tally)
+            if tally["created"] + tally["updated"] > written:
+                self.recorded_scores.append(row)
         await self.s.flush()
 
     def _keyed_scores(self) -> list[tuple[tuple[int, int, str], ScoreRecord]]:
@@ -524,7 +531,9 @@ class Writer:
                 continue
             model_ids[rec.model.ref.external_id] = model_id
             versions.append(rec)
-        await write_versions(self.s, versions, model_ids, self.report.tally("versions"))
+        self.published_versions = await write_versions(
+            self.s, versions, model_ids, self.report.tally("versions")
+        )
 
 
 def _same_score(a: ScoreRecord, b: ScoreRecord) -> bool:
