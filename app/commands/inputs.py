@@ -205,3 +205,34 @@ class PriceSpec:
     output_price_per_m: float | None
     status: str = "active"
     source_url: str | None = None
+
+
+@dataclass(kw_only=True)
+class NewWebhook:
+    url: str
+    events: list[str] = field(default_factory=list)  # event kinds; empty: all
+    filter: Any = None  # {organization, model, alias, provider, benchmark, minRelativeChange}
+    secret: str
+    # Not the caller's to choose: the service's setting (CATALOG_WEBHOOKS_ALLOW_PRIVATE).
+    allow_private_urls: bool = False
+
+
+@dataclass(kw_only=True)
+class WebhookChange:
+    id: int
+    url: str | None = UNSET
+    events: list[str] | None = UNSET
+    filter: Any = UNSET
+    secret: str | None = UNSET
+    is_active: bool | None = UNSET
+    allow_private_urls: bool = False
+
+
+@dataclass(kw_only=True)
+class WebhookRef:
+    id: int
+
+
+@dataclass(kw_only=True)
+class DeliveryRef:
+    id: int

@@ -144,6 +144,8 @@ class Dispatcher:
             for row in rows:
                 event = outbox.stored(row)
                 for hook in hooks:
+                    if hook.created_at > row.created_at:
+                        continue  # a webhook receives what happens after its creation
                     wanted = webhook_filter(hook.events or [], hook.filter or {})
                     if visible_to_organization(event, hook.organization_id) and wanted(event):
                         session.add(

@@ -13,6 +13,7 @@ from app.graphql.input_guard import RejectNulCharacters
 from app.graphql.limits import QueryLimits
 from app.graphql.mutations.catalog import CatalogMutation
 from app.graphql.mutations.registry import RegistryMutation
+from app.graphql.mutations.webhooks import WebhookMutation
 from app.graphql.queries.analysis import AnalysisQuery
 from app.graphql.queries.analytics import AnalyticsQuery
 from app.graphql.queries.audit import AuditQuery
@@ -20,6 +21,7 @@ from app.graphql.queries.catalog import CatalogQuery
 from app.graphql.queries.identity import IdentityQuery
 from app.graphql.queries.nodes import NodeQuery
 from app.graphql.queries.viewer import ViewerQuery
+from app.graphql.queries.webhooks import WebhookQuery
 from app.graphql.scalars import SCALAR_MAP
 from app.graphql.subscriptions import Subscription
 from app.graphql.types.model import Model
@@ -39,9 +41,10 @@ Query = merge_types(
         AuditQuery,
         AnalyticsQuery,
         IdentityQuery,
+        WebhookQuery,
     ),
 )
-Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
+Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation, WebhookMutation))
 
 # Node implementations reachable only through `node` must still be in the schema.
 NODE_TYPES = [
