@@ -111,7 +111,9 @@ class Subscription:
 
     async def next(self, timeout: float = ARRIVAL_SECONDS) -> dict[str, Any]:
         while True:
-            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            frame = await asyncio.wait_for(self.connection.recv(), timeout)
+            assert isinstance(frame, str), "graphql-transport-ws sends text frames"
+            message = json.loads(frame)
             if message["type"] == "next":
                 data = message["payload"]["data"]
                 event = next(iter(data.values()))

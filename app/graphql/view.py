@@ -126,6 +126,7 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 class CatalogGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = websocket.LiveConnectionHandler
+    websocket_adapter_class = websocket.TextFrames
 
     def __init__(
         self,

@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -26,6 +30,19 @@ from app.graphql.loaders import Loaders
 from app.http.auth import viewer_for
 
 IDLE_CLOSE_CODE = 4408
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """Messages as text frames, as the protocol requires (the view's orjson encoder gives
+    bytes, which Strawberry would send as binary frames that browsers' clients refuse)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 def _authorization(params: dict[str, Any]) -> str | None:
