@@ -7,12 +7,15 @@ pub/sub); on SQLite one worker does everything (the embedded default is one proc
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import redis
+import websockets
 from sqlalchemy import select
 
 from app.db.event_tables import OutboxEventRow
@@ -178,3 +181,35 @@ async def test_killed_workers_lose_no_webhook(fresh_engine, tokens, tmp_path):
         for worker in started:
             worker.stop()
         receiver.close()
+
+
+async def test_connection_limits(fresh_engine, tokens, tmp_path):
+    if fresh_engine.dialect.name != "sqlite":
+        pytest.skip("the limits do not depend on the database")
+    env = {
+        "CATALOG_MAX_SUBSCRIPTIONS_PER_CONNECTION": "2",
+        "CATALOG_SUBSCRIPTION_IDLE_SECONDS": "1",
+    }
+    with workers(_url(fresh_engine), tmp_path, env) as (worker,):
+        async with websockets.connect(worker.ws, subprotocols=["graphql-transport-ws"]) as ws:
+            await ws.send(json.dumps({"type": "connection_init",
+                                      "payload": {"Authorization": "Bearer mcat_not-a-token"}}))  # fmt: skip
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 30)
+            assert closed.value.rcvd.code == 4403
+        async with websockets.connect(worker.ws, subprotocols=["graphql-transport-ws"]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            for n in range(3):
+                await ws.send(json.dumps({"id": str(n), "type": "subscribe",
+                                          "payload": {"query": EVERYTHING}}))  # fmt: skip
+            refused = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            assert refused["id"] == "2" and refused["type"] == "error"
+            assert "limit" in refused["payload"][0]["message"]
+        async with websockets.connect(worker.ws, subprotocols=["graphql-transport-ws"]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            await ws.recv()
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:  # idle: no subscription, no message
+                    await asyncio.wait_for(ws.recv(), 60)
+            assert closed.value.rcvd.code == 4408
