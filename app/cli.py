@@ -241,8 +241,8 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from app.commands.seed import load_seeds
     from app.db.engine import create_engine, create_sessionmaker
-    from app.seed.loader import load_seeds
 
     seeds = Path(args.dir) if args.dir else settings.seeds_dir
     if not seeds.is_dir():

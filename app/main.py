@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from app.cache.middleware import ResponseCacheMiddleware
@@ -20,6 +20,7 @@ from app.db.engine import (
     create_sessionmaker,
     create_write_sessionmaker,
 )
+from app.events.live import LiveCatalog
 from app.graphql.limits import BodySizeLimit
 from app.graphql.schema import schema
 from app.graphql.view import CatalogGraphQL
@@ -58,12 +59,15 @@ def create_app(
     graphql_app = CatalogGraphQL(
         schema, create_read_sessionmaker(engine), create_write_sessionmaker(engine), settings
     )
+    live = LiveCatalog(engine, settings)  # events: subscriptions and webhooks
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await live.start()
         yield
         await cache.aclose()
         worker_stopped()
+        await live.stop()
         if owns_limiter and limiter is not None:
             await limiter.aclose()
         if owns_engine:
@@ -71,6 +75,7 @@ def create_app(
 
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
         *health_routes(engine),
         *metrics_routes(),
         *rest_routes(graphql_app.executor),
@@ -102,4 +107,5 @@ def create_app(
     app.state.settings = settings
     app.state.rate_limiter = limiter
     app.state.response_cache = cache
+    app.state.live = live
     return app

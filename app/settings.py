@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import settings_ops
+from app.events.settings import EventSettings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./catalog.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +78,9 @@ class Settings:
     # Development conveniences (field suggestions in errors, GraphiQL hints).
     debug: bool = False
     seeds_dir: Path = PROJECT_ROOT / "seeds"
-    # One log line per request (app/observability/middleware.py); CATALOG_ACCESS_LOG=0 turns
-    # it off.
-    access_log: bool = True
+    # One log line per request (app/observability/middleware.py); off by default for
+    # throughput (about 30 µs a request: a third of a cached answer), CATALOG_ACCESS_LOG=1.
+    access_log: bool = False
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
     # The response cache (app/cache/). On for `catalog serve` unless CATALOG_RESPONSE_CACHE=off;
@@ -96,6 +97,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # `text` or `json` log lines (`catalog serve`).
     log_format: str = "text"
+    # Subscriptions and webhooks (app/events/settings.py).
+    events: EventSettings = field(default_factory=EventSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -131,4 +134,5 @@ class Settings:
             ),
             cors_origins=settings_ops.cors_origins(os.environ.get("CATALOG_CORS_ORIGINS")),
             log_format=settings_ops.log_format(os.environ.get("CATALOG_LOG_FORMAT")),
+            events=EventSettings.from_env(),
         )

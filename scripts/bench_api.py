@@ -46,11 +46,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.commands.seed import load_seeds  # noqa: E402
 from app.db.engine import create_engine, create_sessionmaker  # noqa: E402
 from app.db.migrate import upgrade_engine  # noqa: E402
 from app.db.tables import ModelRow, ModelVersionRow  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.seed.loader import load_seeds  # noqa: E402
 from app.settings import PROJECT_ROOT, Settings  # noqa: E402
 
 PG_URL = os.environ.get(

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.commands.seed import load_seeds
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrate import upgrade_engine
 from app.main import create_app
-from app.seed.loader import load_seeds
 from app.settings import PROJECT_ROOT, Settings
 from tests.databases import DatabaseFactory, in_ci, postgres_available
 

@@ -121,7 +121,7 @@ async def test_the_request_line_can_be_turned_off(seeded_engine: AsyncEngine):
 
 
 def test_log_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    assert Settings.from_env().access_log is True
+    assert Settings.from_env().access_log is False
     assert Settings.from_env().log_format == "text"
     monkeypatch.setenv("CATALOG_LOG_FORMAT", "JSON")
     monkeypatch.setenv("CATALOG_ACCESS_LOG", "0")

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from app.commands.seed import load_seeds
 from app.db.base import Base
 from app.db.engine import create_sessionmaker
 from app.db.tables import (
@@ -15,7 +16,6 @@ from app.db.tables import (
     VersionAliasRow,
     VersionFileRow,
 )
-from app.seed.loader import load_seeds
 from app.settings import PROJECT_ROOT
 
 

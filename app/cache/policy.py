@@ -6,7 +6,9 @@ cached when it is a query whose root selections (through fragments) name none of
 `UNCACHEABLE_ROOT_FIELDS`:
 
 - `viewer`: it describes the token itself (its id, role), not the catalog scope;
-- `auditLog`: who changed what is read where it is written, never from a cache.
+- `auditLog`: who changed what is read where it is written, never from a cache;
+- `webhooks`, `webhook`: their delivery logs change with every attempt, outside any catalog
+  write (the revision does not cover them).
 
 Mutations are never cached. Responses with errors are never stored (decided from the body).
 No read field depends on the clock (`aliasAt` takes its instant as an argument), so the
@@ -33,7 +35,7 @@ from graphql import (
     print_ast,
 )
 
-UNCACHEABLE_ROOT_FIELDS = frozenset({"viewer", "auditLog"})
+UNCACHEABLE_ROOT_FIELDS = frozenset({"viewer", "auditLog", "webhooks", "webhook"})
 MAX_KNOWN_DOCUMENTS = 2_000
 MAX_KNOWN_CHARS = 8 * 1024 * 1024  # the texts kept, all together
 MAX_DOCUMENT_CHARS = 64 * 1024

@@ -29,13 +29,18 @@ CHANNEL = "catalog_revision"
 
 # Tables whose rows never change a cached answer on their own: the audit log is never cached;
 # `best_scores` is written only by triggers on tables that are tracked (their write bumps);
-# `idempotency_keys` holds kept mutation responses, never read by a cached query.
+# `idempotency_keys` holds kept mutation responses, never read by a cached query; the live
+# catalog's outbox and webhook tables are read only by uncached fields (app/cache/policy.py).
 UNTRACKED = frozenset(
     {
         "audit_log",
         "alembic_version",
         "best_scores",
         "idempotency_keys",
+        "outbox_events",
+        "webhooks",
+        "webhook_deliveries",
+        "webhook_attempts",
         REVISION_TABLE,
         PENDING_TABLE,
     }

@@ -446,3 +446,7 @@ class IdempotencyKeyRow(Base):
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# The live catalog's tables (outbox, webhooks) live in their own module; registered here.
+from app.db import event_tables as event_tables  # noqa: E402

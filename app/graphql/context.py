@@ -25,6 +25,8 @@ class Context:
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # A WebSocket's connection_init payload (strawberry sets it; app/graphql/websocket.py).
+    connection_params: dict[str, Any] | None = None
     # Loaders replaced after a write, whose read sessions close with the request.
     retired: list[Loaders] = field(default_factory=list)
 

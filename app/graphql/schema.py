@@ -13,6 +13,7 @@ from app.graphql.input_guard import RejectNulCharacters
 from app.graphql.limits import QueryLimits
 from app.graphql.mutations.catalog import CatalogMutation
 from app.graphql.mutations.registry import RegistryMutation
+from app.graphql.mutations.webhooks import WebhookMutation
 from app.graphql.queries.analysis import AnalysisQuery
 from app.graphql.queries.analytics import AnalyticsQuery
 from app.graphql.queries.audit import AuditQuery
@@ -20,7 +21,9 @@ from app.graphql.queries.catalog import CatalogQuery
 from app.graphql.queries.identity import IdentityQuery
 from app.graphql.queries.nodes import NodeQuery
 from app.graphql.queries.viewer import ViewerQuery
+from app.graphql.queries.webhooks import WebhookQuery
 from app.graphql.scalars import SCALAR_MAP
+from app.graphql.subscriptions import Subscription
 from app.graphql.types.model import Model
 from app.graphql.types.organization import Family, License, Organization
 from app.graphql.types.provider import Provider
@@ -39,9 +42,10 @@ Query = merge_types(
         AuditQuery,
         AnalyticsQuery,
         IdentityQuery,
+        WebhookQuery,
     ),
 )
-Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation))
+Mutation = merge_types("Mutation", (CatalogMutation, RegistryMutation, WebhookMutation))
 # merge_types takes no description: the roots' own, for GraphiQL's docs.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the catalog (models, versions, benchmarks, providers, prices), analyses, the "
@@ -78,6 +82,7 @@ def build_schema() -> strawberry.Schema:
     built = CatalogSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=[QueryLimits, RejectNulCharacters, RecordOperation],
         config=StrawberryConfig(scalar_map=dict(SCALAR_MAP)),

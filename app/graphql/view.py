@@ -26,6 +26,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
@@ -33,6 +34,7 @@ from strawberry.types.graphql import OperationType
 from app.auth import ANONYMOUS
 from app.errors import CatalogError, InternalError
 from app.errors import HTTPRefusal as HTTPRefusal
+from app.graphql import websocket
 from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
 from app.graphql.executor import OperationExecutor
@@ -88,6 +90,9 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class CatalogGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = websocket.LiveConnectionHandler
+    websocket_adapter_class = websocket.TextFrames
+
     def __init__(
         self,
         schema: Any,
@@ -95,7 +100,11 @@ class CatalogGraphQL(GraphQL[Context, None]):
         writes: async_sessionmaker[AsyncSession],
         settings: Settings,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
+        self.max_subscriptions_per_connection = settings.events.max_subscriptions_per_connection
+        self.idle_timeout_seconds = settings.events.idle_timeout_seconds
         self.settings = settings
         self.executor = OperationExecutor(schema, sessions, writes, settings)
 
@@ -121,6 +130,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
             if context is not None:
                 await context.close()
         await response(scope, receive, send)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:
+        return await websocket.authenticate(context, self.executor.sessions)
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body (bytes: must be an object) or a GET parameter's JSON (str)."""

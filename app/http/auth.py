@@ -51,20 +51,25 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
     async def _viewer(self, header: str | None) -> Viewer:
-        if header is None:
-            return ANONYMOUS
-        scheme, _, secret = header.strip().partition(" ")
-        secret = secret.strip()
-        if scheme.lower() != "bearer" or not tokens.is_well_formed(secret):
-            raise AuthenticationError("Authentication failed: malformed bearer token")
-        async with self.sessions() as session:
-            found = await tokens_repo.viewer_row(session, tokens.hash_secret(secret))
-        if found is None:
-            raise AuthenticationError("Authentication failed: unknown or revoked token")
-        token, organization_slug = found
-        return Viewer(
-            organization_id=token.organization_id,
-            organization_slug=organization_slug,
-            role=token.role,
-            token_id=token.id,
-        )
+        return await viewer_for(self.sessions, header)
+
+
+async def viewer_for(sessions: async_sessionmaker[AsyncSession], header: str | None) -> Viewer:
+    """The viewer of an `Authorization` value (also a WebSocket's connection_init)."""
+    if header is None:
+        return ANONYMOUS
+    scheme, _, secret = header.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not tokens.is_well_formed(secret):
+        raise AuthenticationError("Authentication failed: malformed bearer token")
+    async with sessions() as session:
+        found = await tokens_repo.viewer_row(session, tokens.hash_secret(secret))
+    if found is None:
+        raise AuthenticationError("Authentication failed: unknown or revoked token")
+    token, organization_slug = found
+    return Viewer(
+        organization_id=token.organization_id,
+        organization_slug=organization_slug,
+        role=token.role,
+        token_id=token.id,
+    )

@@ -32,6 +32,22 @@ from app.importers.report import ImportReport
 _COMPARED = ("input_price_per_m", "output_price_per_m", "status")
 
 
+@dataclass(frozen=True)
+class PriceChange:
+    """A change of a pair's current price, for the import's events (history edits of older
+    snapshots change no current price and are not listed)."""
+
+    kind: str  # "added", "changed" or "retired"
+    provider_id: int
+    model_id: int
+    old: dict[str, object] | None
+    new: dict[str, object] | None
+
+
+def _values(row: ProviderPricingRow) -> dict[str, object]:
+    return {k: getattr(row, k) for k in _COMPARED}
+
+
 def _same(row: ProviderPricingRow, values: dict[str, object]) -> bool:
     return all(getattr(row, k) == values[k] for k in _COMPARED)
 
@@ -50,9 +66,11 @@ async def write_prices(
     model_id_of: Callable[[ModelRef], int | None],
     report: ImportReport,
     problem: Callable[[str, str], None],
-) -> None:
+) -> list[PriceChange]:
+    """Writes the snapshot's prices; returns the changes of current prices."""
+    changes: list[PriceChange] = []
     if not parsed.prices:
-        return
+        return changes
     providers = {
         row.slug: row.id
         for row in (
@@ -104,16 +122,23 @@ async def write_prices(
             "output_price_per_m": rec.output_price_per_m,
             "status": rec.status,
         }
+        current = next((r for r in rows if _in_effect(r, rec.observed_at)), None)
+        before = _values(current) if current is not None else None
         seen = observe(rows, rec.observed_at, values, newest)
         if seen.changed:
             tally["updated"] += 1
+        if before is not None and seen.changed:  # corrected in place, or closed and replaced
+            changes.append(PriceChange("changed", provider_id, model_id, before, values))
+        elif before is None and seen.add and seen.valid_to is None:
+            changes.append(PriceChange("added", provider_id, model_id, None, values))
         if seen.add:
             _add(session, parsed.source, provider_id, model_id, rec, values, seen.valid_to, tally)
         elif not seen.changed:
             tally["unchanged"] += 1
     if not skipped:
-        _close_retired(history, chosen, parsed, tally)
+        _close_retired(history, chosen, parsed, tally, changes)
     await session.flush()
+    return changes
 
 
 @dataclass(frozen=True)
@@ -184,6 +209,7 @@ def _close_retired(
     chosen: dict[tuple[int, int], PriceRecord],
     parsed: ParsedSource,
     tally: dict[str, int],
+    changes: list[PriceChange],
 ) -> None:
     at = max(rec.observed_at for rec in parsed.prices)
     for key, rows in history.items():
@@ -193,3 +219,4 @@ def _close_retired(
             if row.source == parsed.source and row.valid_to is None and row.valid_from < at:
                 row.valid_to = at
                 tally["updated"] += 1
+                changes.append(PriceChange("retired", key[0], key[1], _values(row), None))

@@ -1,4 +1,5 @@
-"""One import run: parse the files (pure), then write everything in one transaction."""
+"""One import run: parse the files (pure), then write everything as one command (one
+transaction, app/commands/imports.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.commands import imports, runner
+from app.commands.access import OPERATOR
 from app.importers.records import ParsedSource, UnreadableSource
 from app.importers.report import ImportReport
 from app.importers.sources import SOURCES
-from app.importers.writer import Progress, Writer
+from app.importers.writer import Progress
 from app.observability import imports as import_metrics
 
 
@@ -42,8 +45,10 @@ async def write(
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
     try:
-        async with sessions() as session, session.begin():
-            await Writer(session, parsed, report, progress).run()
+        await runner.run(
+            sessions,
+            lambda session: imports.import_snapshot(session, OPERATOR, parsed, report, progress),
+        )
     except BaseException:
         import_metrics.record_failure(parsed.source, "failed")
         raise

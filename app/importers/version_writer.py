@@ -46,7 +46,8 @@ async def write_versions(
     records: Sequence[VersionRecord],
     model_ids: Mapping[str, int],
     tally: Tally,
-) -> None:
+) -> list[ModelVersionRow]:
+    """Returns the versions it created."""
     wanted: dict[tuple[int, str], VersionRecord] = {}
     for record in records:
         model_id = model_ids.get(record.model.ref.external_id)
@@ -58,17 +59,20 @@ async def write_versions(
             continue
         wanted[key] = record
     if not wanted:
-        return
+        return []
     versions = Index()
     for chunk in _chunks(sorted({model_id for model_id, _ in wanted})):
         stmt = select(ModelVersionRow).where(ModelVersionRow.model_id.in_(chunk))
         for row in (await session.scalars(stmt)).all():
             versions[(row.model_id, row.version)] = row
+    created = []
     for key, record in wanted.items():
         values = _version_values(key[0], record)
         if key in versions:
             values.pop("artifact_id")  # an existing version keeps its artifact id
-        upsert(session, versions, key, ModelVersionRow, values, tally)
+            upsert(session, versions, key, ModelVersionRow, values, tally)
+        else:
+            created.append(upsert(session, versions, key, ModelVersionRow, values, tally))
     await session.flush()
 
     version_ids = {key: versions[key].id for key in wanted}
@@ -94,6 +98,7 @@ async def write_versions(
         await session.execute(delete(VersionFileRow).where(VersionFileRow.id.in_(stale)))
         tally["deleted"] += len(stale)
     await session.flush()
+    return created
 
 
 def _version_values(model_id: int, record: VersionRecord) -> dict[str, Any]:

@@ -20,16 +20,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.commands import model_writer
 from app.db.tables import (
     BenchmarkRow,
     BenchmarkScoreRow,
     LicenseRow,
     ModelExternalIdRow,
-    ModelModalityRow,
     ModelRow,
+    ModelVersionRow,
     OrganizationRow,
     ProviderPricingRow,
     ProviderRow,
@@ -92,6 +93,12 @@ class Writer:
         self.model_names: dict[int, str] = {}
         self.resolved = _Resolved({}, {})
         self._reported: set[Problem] = set(report.problems)
+        # What changed, for the events of the import command.
+        self.created_models: list[ModelRow] = []
+        self.updated_models: dict[int, list[str]] = {}
+        self.price_changes: list[prices_writer.PriceChange] = []
+        self.recorded_scores: list[BenchmarkScoreRow] = []
+        self.published_versions: list[ModelVersionRow] = []
 
     def _problem(self, location: str, reason: str) -> None:
         """Reported once per (location, reason): a row whose model failed to resolve is not
@@ -130,7 +137,7 @@ class Writer:
         self.progress("scores", 3, steps)
         await self._scores()
         self.progress("prices", 4, steps)
-        await prices_writer.write_prices(
+        self.price_changes = await prices_writer.write_prices(
             self.s, self.parsed, self._model_id, self.report, self._problem
         )
         self.progress("versions", 5, steps)
@@ -344,18 +351,20 @@ class Writer:
                 slug = f"{base_slug}-{n}"
             taken.add((org.id, slug))
             values = self._model_values(records)
-            row = ModelRow(
-                organization_id=org.id,
-                slug=slug,
-                description=values.pop("description", ""),
-                open_weight=bool(values.pop("open_weight", False)),
-                modalities=values.pop("modalities", []),
-                source=self.parsed.source,
-                is_public=True,
-                **values,
+            row = model_writer.add(
+                self.s,
+                {
+                    "organization_id": org.id,
+                    "slug": slug,
+                    "description": values.pop("description", ""),
+                    "open_weight": bool(values.pop("open_weight", False)),
+                    "modalities": values.pop("modalities", []),
+                    "source": self.parsed.source,
+                    "is_public": True,
+                    **values,
+                },
             )
             row.name = values.get("name") or first.ref.external_id
-            self.s.add(row)
             created[provisional] = row
             self.model_names[provisional] = f"{org.slug}/{slug}"
             tally["created"] += 1
@@ -363,10 +372,8 @@ class Writer:
         for provisional, row in created.items():
             rows[row.id] = row
             self.model_names[row.id] = self.model_names[provisional]
-            self.s.add_all(
-                ModelModalityRow(model_id=row.id, modality=m, position=i)
-                for i, m in enumerate(dict.fromkeys(row.modalities))
-            )
+        await model_writer.sync_mirrors(self.s, list(created.values()))
+        self.created_models = list(created.values())
         return {provisional: row.id for provisional, row in created.items()}
 
     async def _update_models(
@@ -377,27 +384,22 @@ class Writer:
         for model_id, records in groups.items():
             row = rows[model_id]
             owner = row.source == self.parsed.source and not self.older
-            changed = False
+            wanted: dict[str, Any] = {}
             for name, value in self._model_values(records).items():
                 current = getattr(row, name)
                 if current == value or (not owner and not _empty(current)):
                     continue
                 if name == "open_weight" and not owner:
                     continue
-                setattr(row, name, value)
-                changed = True
-                if name == "modalities":
-                    resync.append(row)
+                wanted[name] = value
+            changed = model_writer.assign(row, wanted)
+            if changed:
+                self.updated_models[row.id] = changed
+            if "modalities" in changed:
+                resync.append(row)
             tally["updated" if changed else "unchanged"] += 1
-        if resync:
-            ids = [row.id for row in resync]
-            await self.s.execute(delete(ModelModalityRow).where(ModelModalityRow.model_id.in_(ids)))
-            self.s.add_all(
-                ModelModalityRow(model_id=row.id, modality=m, position=i)
-                for row in resync
-                for i, m in enumerate(dict.fromkeys(row.modalities))
-            )
         await self.s.flush()
+        await model_writer.sync_mirrors(self.s, resync)
 
     async def _base_models(
         self, records: Sequence[ModelRecord], rows: dict[int, ModelRow], created: set[int]
@@ -475,7 +477,10 @@ class Writer:
                 "scored_at": rec.scored_at,
                 "uncertainty": rec.uncertainty,
             }
-            upsert(self.s, existing, key, BenchmarkScoreRow, values, tally)
+            written = tally["created"] + tally["updated"]
+            row = upsert(self.s, existing, key, BenchmarkScoreRow, values, tally)
+            if tally["created"] + tally["updated"] > written:
+                self.recorded_scores.append(row)
         await self.s.flush()
 
     def _keyed_scores(self) -> list[tuple[tuple[int, int, str], ScoreRecord]]:
@@ -529,7 +534,9 @@ class Writer:
                 continue
             model_ids[rec.model.ref.external_id] = model_id
             versions.append(rec)
-        await write_versions(self.s, versions, model_ids, self.report.tally("versions"))
+        self.published_versions = await write_versions(
+            self.s, versions, model_ids, self.report.tally("versions")
+        )
 
 
 def _same_score(a: ScoreRecord, b: ScoreRecord) -> bool:

@@ -1,4 +1,5 @@
-"""Writes of the catalog side: organizations, models, benchmarks, providers, prices, scores.
+"""Writes of the catalog side: organizations, benchmarks, providers, prices, scores
+(models and their mirror tables: app/commands/model_writer.py).
 
 Callers own the transaction; these functions only add to it.
 """
@@ -9,16 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.base import utcnow
 from app.db.tables import (
     BenchmarkRow,
     BenchmarkScoreRow,
-    ModelModalityRow,
     ModelRow,
-    ModelTagRow,
     OrganizationRow,
     ProviderPricingRow,
     ProviderRow,
@@ -41,50 +40,6 @@ async def model_exists(session: AsyncSession, organization_id: int, slug: str) -
         ModelRow.organization_id == organization_id, ModelRow.slug == slug
     )
     return (await session.scalar(stmt)) is not None
-
-
-async def create_model(session: AsyncSession, values: dict[str, Any]) -> ModelRow:
-    row = ModelRow(**values)
-    session.add(row)
-    await session.flush()
-    await sync_model_index(session, row)
-    return row
-
-
-async def update_model(session: AsyncSession, row: ModelRow, values: dict[str, Any]) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    if changed:
-        row.updated_at = utcnow()
-        await session.flush()
-        if "modalities" in values or "tags" in values:
-            await sync_model_index(session, row)
-    return changed
-
-
-async def sync_model_index(session: AsyncSession, row: ModelRow) -> None:
-    """Mirror the model's modalities and tags into the tables the filters use."""
-    await session.execute(delete(ModelModalityRow).where(ModelModalityRow.model_id == row.id))
-    await session.execute(delete(ModelTagRow).where(ModelTagRow.model_id == row.id))
-    session.add_all(
-        ModelModalityRow(model_id=row.id, modality=m, position=i)
-        for i, m in enumerate(row.modalities or [])
-    )
-    session.add_all(
-        ModelTagRow(
-            model_id=row.id,
-            identifier=t["identifier"],
-            name=t["name"],
-            data_type=t.get("data_type"),
-            is_categorical=t.get("is_categorical", True),
-            position=i,
-        )
-        for i, t in enumerate(row.tags or [])
-    )
-    await session.flush()
 
 
 async def upsert_by_slug(

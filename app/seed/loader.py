@@ -1,6 +1,7 @@
 """Loads the hand-written demo catalog in `seeds/` (format: seeds/FORMAT.md), idempotently.
 
-Everything is written in one transaction; a second run finds every row unchanged.
+Everything is written by one command (app/commands/seed.py), in one transaction; a second
+run finds every row unchanged.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.commands import model_writer
 from app.db.tables import (
     BenchmarkRow,
     BenchmarkScoreRow,
     FamilyRow,
     LicenseRow,
-    ModelModalityRow,
     ModelRow,
-    ModelTagRow,
     OrganizationRow,
     ProviderPricingRow,
     ProviderRow,
@@ -54,7 +54,7 @@ def _ts(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-class _Loader:
+class Loader:
     def __init__(self, session: AsyncSession, seeds_dir: Path) -> None:
         self.session = session
         self.dir = seeds_dir
@@ -62,6 +62,9 @@ class _Loader:
         self.orgs: dict[str, OrganizationRow] = {}
         self.models: dict[str, ModelRow] = {}
         self.versions: dict[tuple[int, str], Any] = {}
+        # What changed, for the events of the seed command.
+        self.created_models: list[ModelRow] = []
+        self.updated_models: dict[int, list[str]] = {}
 
     async def run(self) -> None:
         await self._reference_tables()
@@ -145,7 +148,16 @@ class _Loader:
                 "is_commercial": item.get("is_commercial", False),
                 "is_expired": item.get("is_expired", False),
             }
-            row = upsert(s, idx, (org.id, item["slug"]), ModelRow, values, self.tally)
+            row = idx.get((org.id, item["slug"]))
+            if row is None:
+                row = idx[(org.id, item["slug"])] = model_writer.add(s, values)
+                self.created_models.append(row)
+                self.tally["created"] += 1
+            else:
+                changed = model_writer.assign(row, values)
+                if changed:
+                    self.updated_models[row.id] = changed
+                self.tally["updated" if changed else "unchanged"] += 1
             self.models[f"{item['organization']}/{item['slug']}"] = row
         await s.flush()
         for item in items:
@@ -153,40 +165,8 @@ class _Loader:
             base = self.models.get(item.get("base_model") or "")
             if row.base_model_id != (base.id if base else None):
                 row.base_model_id = base.id if base else None
-        await self._model_index_tables(items)
-
-    async def _model_index_tables(self, items: list[dict[str, Any]]) -> None:
-        """model_modalities / model_tags mirror the JSON columns for indexed filtering."""
-        s = self.session
-        modalities = await Index.load(s, ModelModalityRow, "model_id", "modality")
-        tags = await Index.load(s, ModelTagRow, "model_id", "identifier")
-        wanted_modalities, wanted_tags = set(), set()
-        for item in items:
-            model = self.models[f"{item['organization']}/{item['slug']}"]
-            for position, modality in enumerate(item.get("modalities") or []):
-                key = (model.id, modality)
-                wanted_modalities.add(key)
-                values = {"model_id": model.id, "modality": modality, "position": position}
-                upsert(s, modalities, key, ModelModalityRow, values, self.tally)
-            for position, tag in enumerate(item.get("tags") or []):
-                key = (model.id, tag["identifier"])
-                wanted_tags.add(key)
-                values = {
-                    "model_id": model.id,
-                    "identifier": tag["identifier"],
-                    "name": tag["name"],
-                    "data_type": tag.get("data_type"),
-                    "is_categorical": tag.get("is_categorical", True),
-                    "position": position,
-                }
-                upsert(s, tags, key, ModelTagRow, values, self.tally)
-        for key, row in modalities.items():
-            if key not in wanted_modalities:
-                await s.delete(row)
-        for key, row in tags.items():
-            if key not in wanted_tags:
-                await s.delete(row)
-        await s.flush()
+        # model_modalities / model_tags mirror the JSON columns for indexed filtering.
+        self.tally.update(await model_writer.sync_mirrors(s, list(self.models.values())))
 
     async def _providers(self) -> None:
         s = self.session
@@ -257,10 +237,3 @@ class _Loader:
             }
             upsert(s, idx, key, BenchmarkScoreRow, values, self.tally)
         await s.flush()
-
-
-async def load_seeds(sessions: async_sessionmaker[AsyncSession], seeds_dir: Path) -> SeedReport:
-    async with sessions() as session, session.begin():
-        loader = _Loader(session, seeds_dir)
-        await loader.run()
-    return SeedReport(loader.tally)

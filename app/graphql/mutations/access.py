@@ -1,64 +1,49 @@
-"""Who may write what, and the one-transaction runner every mutation uses."""
+"""How a mutation runs its command: typed input in, one transaction, fresh loaders after."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from app.auth import Viewer
-from app.db.tables import ModelRow, ModelVersionRow
-from app.errors import AlreadyExists, AuthenticationError, NotFound, PermissionDenied
+from app.commands import inputs, runner
 from app.graphql import context
-from app.repositories import models as models_repo
-from app.repositories import registry_writes
 
 T = TypeVar("T")
-WRITE_ROLES = ("writer", "admin")
 
 
-def require_role(viewer: Viewer, roles: tuple[str, ...] = WRITE_ROLES) -> None:
-    if viewer.is_anonymous:
-        raise AuthenticationError("Authentication required: send Authorization: Bearer <token>")
-    if viewer.role not in roles:
-        raise PermissionDenied(f"This needs a token with role {' or '.join(roles)}")
-
-
-async def writable_model(session: AsyncSession, viewer: Viewer, org: str, name: str) -> ModelRow:
-    """The model, if the viewer may write it. Invisible models are simply not found."""
-    if viewer.is_anonymous:
-        require_role(viewer)
-    found = await models_repo.by_names(session, viewer, [(org, name)])
-    if not found:
-        raise NotFound(f"Model '{org}/{name}' not found")
-    model: ModelRow = found[0][0]
-    if model.organization_id != viewer.organization_id:
-        raise PermissionDenied(f"Only members of '{org}' may change its models")
-    require_role(viewer)
-    return model
-
-
-async def writable_version(
-    session: AsyncSession, viewer: Viewer, org: str, name: str, version: str
-) -> tuple[ModelRow, ModelVersionRow]:
-    model = await writable_model(session, viewer, org, name)
-    row = await registry_writes.version_row(session, model.id, version)
-    if row is None:
-        raise NotFound(f"Version '{version}' of model '{org}/{name}' not found")
-    return model, row
-
-
-async def in_transaction(info: Info[Any, Any], work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction; nothing is written if it raises. Loaders are renewed."""
+async def run_command(
+    info: Info[Any, Any], command: Callable[[AsyncSession, Viewer, Any], Awaitable[T]], data: Any
+) -> T:
+    """Run `command(session, viewer, data)` in one transaction; loaders are renewed after."""
     ctx = context.get(info)
-    try:
-        async with ctx.writes() as session, session.begin():
-            result = await work(session)
-    except IntegrityError as exc:
-        # A concurrent writer won a uniqueness race that our checks could not see.
-        raise AlreadyExists("The object conflicts with one that already exists") from exc
+    result = await runner.run(ctx.writes, lambda session: command(session, ctx.viewer, data))
     context.refresh_loaders(info)
     return result
+
+
+def command_input(cls: type[T], data: Any, **extra: Any) -> T:
+    """The command's typed input from a GraphQL input: fields by name, nested inputs as
+    snake_case dicts, enums as their values, strawberry's UNSET as the commands' UNSET."""
+    assert dataclasses.is_dataclass(cls)
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in extra]
+    given = {name: _plain(getattr(data, name)) for name in names if hasattr(data, name)}
+    return cls(**given, **extra)
+
+
+def _plain(value: Any) -> Any:
+    if value is strawberry.UNSET:
+        return inputs.UNSET
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

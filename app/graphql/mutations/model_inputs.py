@@ -1,20 +1,12 @@
-"""Input types for creating and updating models, with their checks and column values."""
+"""Input types for creating and updating models (checked by app/commands/model_fields.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import Viewer
-from app.db.tables import FamilyRow, LicenseRow
 from app.graphql.scalars import BigInt
-from app.repositories import catalog as catalog_repo
-from app.repositories import models as models_repo
-from app.services.validation import Checker, Loc
-from app.services.validation import camel as _camel
 
 
 @strawberry.input(description="Links about a model (each http or https, or null).")
@@ -164,114 +156,3 @@ class CreateModelInput(ModelFieldsInput):
         "digits, `.`, `_`, `-`); with it, `org/slug` names the "
         "model."
     )
-
-
-def _given(value: Any) -> bool:
-    return value is not strawberry.UNSET and value is not None
-
-
-_BOOLEANS = (
-    "open_weight",
-    "is_public",
-    "is_active",
-    "is_recommended",
-    "is_commercial",
-    "is_expired",
-)
-
-
-def check_model_fields(check: Checker, data: ModelFieldsInput, loc: Loc, *, creating: bool) -> None:
-    if creating or data.name is not strawberry.UNSET:
-        check.text((*loc, "name"), data.name or "", required=True, max_len=300)
-    check.text((*loc, "description"), _str(data.description), max_len=100_000)
-    for name in ("model_type", "task", "framework", "source", "author"):
-        check.text((*loc, _camel(name)), _str(getattr(data, name)), max_len=200)
-    for name in ("url", "permalink"):
-        check.url((*loc, name), _str(getattr(data, name)))
-    if _given(data.sources):
-        for key in ("api_ref", "paper", "weights", "repo"):
-            check.url((*loc, "sources", _camel(key)), getattr(data.sources, key))
-    for index, image in enumerate(data.images or []):
-        check.url((*loc, "images", index), image)
-    check.non_negative((*loc, "contextWindow"), _num(data.context_window))
-    check.non_negative((*loc, "paramCount"), _num(data.param_count))
-    for index, tag in enumerate(data.tags or []):
-        check.text((*loc, "tags", index, "identifier"), tag.identifier, required=True, max_len=100)
-        check.text((*loc, "tags", index, "name"), tag.name, required=True, max_len=200)
-    if _given(data.tags):
-        check.unique((*loc, "tags"), [t.identifier for t in data.tags or []], "tag")
-    if _given(data.modalities):
-        check.unique((*loc, "modalities"), data.modalities or [], "modality")
-    if _given(data.base_model) and "/" not in (data.base_model or ""):
-        check.add((*loc, "baseModel"), "must be 'org/slug'")
-    for name in _BOOLEANS:
-        if getattr(data, name) is None:
-            check.add((*loc, _camel(name)), "must be true or false", "type_error.none")
-
-
-async def model_values(
-    session: AsyncSession, viewer: Viewer, check: Checker, data: ModelFieldsInput, loc: Loc
-) -> dict[str, Any]:
-    """Column values for the given fields; unknown license/family/base model are field errors."""
-    values: dict[str, Any] = {}
-    plain = (
-        "name", "description", "open_weight", "model_type", "task", "framework", "context_window",
-        "param_count", "release_date", "source", "url", "is_public", "author", "permalink",
-        "is_active", "is_recommended", "is_commercial", "is_expired",
-    )  # fmt: skip
-    for name in plain:
-        value = getattr(data, name)
-        if value is not strawberry.UNSET:
-            values[name] = value if name != "description" else (value or "")
-    for name in ("modalities", "features", "images"):
-        value = getattr(data, name)
-        if value is not strawberry.UNSET:
-            values[name] = list(value or [])
-    if data.tags is not strawberry.UNSET:
-        values["tags"] = [
-            {"identifier": t.identifier, "name": t.name, "data_type": t.data_type,
-             "is_categorical": t.is_categorical}
-            for t in data.tags or []
-        ]  # fmt: skip
-    if data.sources is not strawberry.UNSET:
-        for key in ("api_ref", "paper", "weights", "repo"):
-            values[f"source_{key}"] = getattr(data.sources, key) if data.sources else None
-    references: list[tuple[str, Any, str | None]] = [
-        ("license_id", LicenseRow, data.license),
-        ("family_id", FamilyRow, data.family),
-    ]
-    for column, table, slug in references:
-        if slug is strawberry.UNSET:
-            continue
-        if slug is None:
-            values[column] = None
-            continue
-        rows = await catalog_repo.by_slugs(session, table, [slug])
-        if rows:
-            values[column] = rows[0].id
-        else:
-            check.add(
-                (*loc, column.removesuffix("_id")), f"unknown slug '{slug}'", "value_error.unknown"
-            )
-    if data.base_model is not strawberry.UNSET:
-        values["base_model_id"] = None
-        if data.base_model:
-            org, _, slug = data.base_model.partition("/")
-            # Through the visibility rule: another org's private model is "unknown" too.
-            found = await models_repo.by_names(session, viewer, [(org, slug)])
-            base = found[0][0] if found else None
-            if base is None:
-                check.add(
-                    (*loc, "baseModel"), f"unknown model '{data.base_model}'", "value_error.unknown"
-                )
-            else:
-                values["base_model_id"] = base.id
-    return values
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _num(value: Any) -> int | None:
-    return value if isinstance(value, int) else None

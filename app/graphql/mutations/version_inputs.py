@@ -1,16 +1,11 @@
-"""Input types for publishing and updating versions, and their checks and column values."""
+"""Input types for publishing and updating versions (checked by app/commands/version_fields.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 
 from app.graphql.scalars import JSON, BigInt
 from app.graphql.types.enums import VersionStatus
-from app.repositories.registry_writes import MARKETPLACE_TEXT_FIELDS
-from app.services.validation import Checker, Loc
-from app.services.validation import camel as _camel
 
 
 @strawberry.input(description="An artifact file of a version to publish.")
@@ -131,13 +126,6 @@ class ProcessingInput:
     )
 
 
-def _plain(obj: Any) -> dict[str, Any] | None:
-    """A nested input as the snake_case dict stored in JSON columns."""
-    if obj is None:
-        return None
-    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
-
-
 @strawberry.input(description="What can change after publishing (artifacts and version cannot).")
 class VersionMetadataInput:
     tags: list[str] | None = strawberry.field(
@@ -208,61 +196,6 @@ class VersionMetadataInput:
         description="False: only the organization's tokens see it (always so "
         "under a private model); null counts as omitted.",
     )
-
-
-def check_metadata(check: Checker, meta: VersionMetadataInput, loc: Loc) -> None:
-    if meta.metrics not in (None, strawberry.UNSET):
-        check.metrics((*loc, "metrics"), meta.metrics)
-    if meta.origin not in (None, strawberry.UNSET) and not isinstance(meta.origin, dict):
-        check.add((*loc, "origin"), "must be an object", "type_error.object")
-    for name in MARKETPLACE_TEXT_FIELDS:
-        value = getattr(meta, name)
-        if isinstance(value, str):
-            check.text((*loc, _camel(name)), value, max_len=100_000)
-    if isinstance(meta.source_type, str):
-        check.text((*loc, "sourceType"), meta.source_type, max_len=100)
-    for index, stat in enumerate(meta.statistics or []):
-        check.text((*loc, "statistics", index, "label"), stat.label, required=True, max_len=200)
-        if stat.value is not None:
-            check.finite((*loc, "statistics", index, "value"), stat.value)
-    for field_name in ("inputs", "outputs"):
-        for index, spec in enumerate(getattr(meta, field_name) or []):
-            check.text((*loc, field_name, index, "name"), spec.name, required=True, max_len=200)
-            check.non_negative((*loc, field_name, index, "maximumSize"), spec.maximum_size)
-    if isinstance(meta.timeout, TimeoutInput):
-        check.non_negative((*loc, "timeout", "status"), meta.timeout.status)
-        check.non_negative((*loc, "timeout", "run"), meta.timeout.run)
-    if isinstance(meta.processing, ProcessingInput):
-        low = meta.processing.minimum_parallel_capacity
-        high = meta.processing.maximum_parallel_capacity
-        if low is not None and high is not None and low > high:
-            check.add((*loc, "processing"), "minimum exceeds maximum")
-
-
-def metadata_values(meta: VersionMetadataInput) -> dict[str, Any]:
-    """Column values for the fields the caller gave (UNSET fields are left alone)."""
-    values: dict[str, Any] = {}
-    # Only the metadata fields, also when `meta` is a PublishVersionInput.
-    for name in VersionMetadataInput.__dataclass_fields__:
-        value = getattr(meta, name)
-        if value is strawberry.UNSET or name in ("metrics", "statistics"):
-            continue
-        if name in ("requirement", "timeout", "container_image", "processing"):
-            value = _plain(value)
-        elif name in ("inputs", "outputs"):
-            value = [_plain(v) for v in value or []]
-        elif name in ("tags", "dataset_refs"):
-            value = list(value or [])
-        elif name == "origin":
-            value = dict(value or {})
-        elif name in ("is_available", "is_public") and value is None:
-            continue
-        values[name] = value
-    return values
-
-
-def statistics_values(stats: list[StatisticInput]) -> list[dict[str, Any]]:
-    return [_plain(s) or {} for s in stats]
 
 
 @strawberry.input(

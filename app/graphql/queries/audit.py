@@ -8,10 +8,10 @@ from typing import Annotated, Any, cast
 import strawberry
 from strawberry.types import Info
 
+from app.commands.access import require_role
 from app.errors import NotFound, PermissionDenied
 from app.graphql import context
 from app.graphql.arguments import After, Before, First, Last
-from app.graphql.mutations.access import require_role
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import JSON
 from app.repositories import audit as audit_repo

@@ -5,7 +5,10 @@
   "use strict";
   var parameters = new URLSearchParams(window.location.search);
   var endpoint = new URL("/graphql", window.location.href).toString();
-  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // Subscriptions over graphql-transport-ws on the same path; the headers editor's values
+  // (e.g. {"Authorization": "Bearer ..."}) go in connection_init.
+  var subscriptionUrl = endpoint.replace(/^http/, "ws");
+  var fetcher = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: subscriptionUrl });
 
   function keep(name, value) {
     var next = new URLSearchParams(window.location.search);
