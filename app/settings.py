@@ -56,6 +56,9 @@ class Settings:
     access_log: bool = False
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Compiled operations (app/graphql/compiler): `CATALOG_COMPILER=off` serves every
+    # operation through the resolvers.
+    compiler: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +70,5 @@ class Settings:
             seeds_dir=Path(os.environ.get("CATALOG_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
             access_log=os.environ.get("CATALOG_ACCESS_LOG", "").lower() in {"1", "true", "yes"},
             trusted_proxies=_trusted_proxies(os.environ.get("CATALOG_TRUSTED_PROXIES")),
+            compiler=os.environ.get("CATALOG_COMPILER", "on").lower() not in {"off", "0", "false"},
         )

@@ -31,6 +31,7 @@ from strawberry.types.execution import ExecutionContext
 from app.auth import ANONYMOUS
 from app.errors import CatalogError, InternalError
 from app.errors import HTTPRefusal as HTTPRefusal
+from app.graphql.compiler import entry as compiler
 from app.graphql.context import Context
 from app.graphql.errors import INTERNAL_DETAIL, classify, format_error, log_unexpected
 from app.graphql.limits import MAX_JSON_DEPTH, strip_suggestions
@@ -141,7 +142,8 @@ class CatalogGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            # A compiled operation answers here (None: the resolvers answer; compiler/entry.py).
+            response = await compiler.serve(self, request) or await self.run(request)
         except HTTPException as exc:
             response = self.refusal(request, exc)
         except CatalogError as error:
@@ -236,6 +238,8 @@ class CatalogGraphQL(GraphQL[Context, None]):
             data["errors"] = [self.shown(format_error(e, request_id)) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        if self.settings.debug:
+            data.setdefault("extensions", {})["plan"] = "resolver"  # which path served it
         sub_response: Response | None = getattr(request.state, "sub_response", None)
         if (
             sub_response is not None
