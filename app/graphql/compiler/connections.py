@@ -103,7 +103,7 @@ def connection_json(
 
     def cursor_at(position: Expr) -> Expr:
         return func.max(
-            _case_when(rn == position, j.cursor(keys, cursor_columns))
+            _case_when((rn == position) & in_page, j.cursor(keys, cursor_columns))
         )
 
     more = j.boolean(func.count() > limit)

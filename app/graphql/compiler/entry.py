@@ -31,6 +31,7 @@ from app.graphql.compiler.roots import ROOTS
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import documents
 from app.graphql.errors import format_error
+from app.repositories.keyset import MAX_CURSOR_LENGTH
 from app.repositories.statements import dialect_of, statements
 
 if TYPE_CHECKING:
@@ -76,24 +77,30 @@ def _plain(value: Any) -> bool:
     return True
 
 
-def _cursor_variable(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _variables_pass(variables: Mapping[str, Any]) -> bool:
+def _variables_pass(variables: Mapping[str, Any], cursors: frozenset[str]) -> bool:
     for name, value in variables.items():
-        if isinstance(value, str) and name.lower() in ("after", "before", "cursor"):
-            # Cursors are long by nature; decoding them checks them (NUL included).
-            if "\x00" in value or len(value) > 8192:
+        if name in cursors and isinstance(value, str):
+            # Cursors may be long (their limit is MAX_CURSOR_LENGTH); decoding checks them.
+            if "\x00" in value or len(value) > MAX_CURSOR_LENGTH:
                 return False
-            continue
-        if not _plain(value):
+        elif not _plain(value):
             return False
     return True
 
 
 async def serve(view: CatalogGraphQL, request: Request) -> Response | None:
-    """The compiled answer, or None: the resolver path answers."""
+    """The compiled answer, or None: the resolver path answers (also after any surprise
+    here: the resolver path is the reference, never a 500 from this one)."""
+    if not view.settings.compiler:
+        return None
+    try:
+        return await _answer(view, request)
+    except Exception:
+        logger.exception("compiled path failed; the resolver path answers")
+        return None
+
+
+async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
     settings = view.settings
     if not settings.compiler or request.method != "POST":
         return None
@@ -115,6 +122,7 @@ async def serve(view: CatalogGraphQL, request: Request) -> Response | None:
         return None
     prepared = documents.get(query)
     if prepared is None or prepared.valid_under is None:
+        logger.debug("resolver path: document not validated yet")
         return None  # first sight (or a refusal): the resolver path validates and remembers
     from app.graphql.schema import schema
     from app.graphql.view import json_problem, negotiate
@@ -125,10 +133,12 @@ async def serve(view: CatalogGraphQL, request: Request) -> Response | None:
         lambda: make_plan(graphql_schema, prepared.document, operation_name, _root_compilable),
     )
     if plan is None or json_problem(payload, body) is not None:
+        logger.debug("resolver path: operation not compilable")
         return None
-    if not _variables_pass(variables):
+    if not _variables_pass(variables, plan.cursor_variables):
+        logger.debug("resolver path: variables for the text limits")
         return None
-    coerced = get_variable_values(graphql_schema, plan.operation.variable_definitions, variables)
+    coerced = get_variable_values(graphql_schema, plan.operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
         return None  # variable errors: the resolver path reports them
     try:
@@ -142,7 +152,8 @@ async def serve(view: CatalogGraphQL, request: Request) -> Response | None:
     try:
         roots = bind(plan.roots, coerced)
         prepared_roots = [_prepare(root, viewer) for root in roots]
-    except NotCompilable:
+    except NotCompilable as reason:
+        logger.debug("resolver path: %s", reason)
         return None
     except Exception:
         logger.debug("arguments left to the resolver path", exc_info=True)

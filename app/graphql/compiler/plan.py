@@ -63,6 +63,8 @@ class PlanField:
 class Plan:
     operation: OperationDefinitionNode
     roots: list[PlanField]
+    # Variables passed as `after`/`before` (cursors: longer text limits than other text).
+    cursor_variables: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -125,7 +127,19 @@ def make_plan(
         roots = _collect(operation.selection_set, query_type, fragments, compilable, ())
     except NotCompilable:
         return None
-    return Plan(operation, roots)
+    return Plan(operation, roots, frozenset(_cursor_variables(roots)))
+
+
+def _cursor_variables(fields: list[PlanField]) -> set[str]:
+    found: set[str] = set()
+    for f in fields:
+        for argument in f.node.arguments or ():
+            if argument.name.value in ("after", "before") and isinstance(
+                argument.value, VariableNode
+            ):
+                found.add(argument.value.name.value)
+        found |= _cursor_variables(f.children)
+    return found
 
 
 def _condition(directives: Any) -> tuple[tuple[bool, str], ...] | None:
