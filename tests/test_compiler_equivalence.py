@@ -89,8 +89,11 @@ async def _both(
     off: httpx.AsyncClient, on: httpx.AsyncClient, op: Operation, headers: dict[str, str]
 ) -> tuple[bool, Any]:
     payload = {"query": op.query, "variables": op.variables}
-    expected = await off.post("/graphql", json=payload, headers=headers)
-    got = await on.post("/graphql", json=payload, headers=headers)
+    try:
+        expected = await off.post("/graphql", json=payload, headers=headers)
+        got = await on.post("/graphql", json=payload, headers=headers)
+    except Exception as error:
+        raise AssertionError(f"request failed for\n{op.show()}") from error
     plan = (got.json().get("extensions") or {}).get("plan")
     left, right = _comparable(expected), _comparable(got)
     assert left == right, f"answers differ ({plan}) for\n{op.show()}\nresolver: {left}\ncompiled: {right}"

@@ -30,7 +30,10 @@ class ReadScope:
             yield self._session
 
     async def close(self) -> None:
-        """End the transaction and return the connection to the pool."""
-        session, self._session = self._session, None
-        if session is not None:
-            await session.close()
+        """End the transaction and return the connection to the pool, once the batch that
+        holds the session (if any) is done: when a field fails, graphql-core answers without
+        waiting for its siblings, whose statement may still be running on the connection."""
+        async with self._lock:
+            session, self._session = self._session, None
+            if session is not None:
+                await session.close()

@@ -110,6 +110,7 @@ def connection_json(
     given = j.boolean_literal(spec.has_cursor)
     first_row, last_row = (literal_column("1"), last) if spec.forward else (last, literal_column("1"))
     pairs: list[tuple[str, Expr]] = []
+    aggregated = False  # else one row per page row: an aggregate is added below
     for field in bound.children:
         name = field.name
         if name == "__typename":
@@ -124,26 +125,37 @@ def connection_json(
                 else:  # __typename
                     edge.append((part.key, j.string(field.type_name)))
             pairs.append((field.key, j.agg(j.obj(edge), order, in_page)))
+            aggregated = True
         elif name == "nodes":
             pairs.append((field.key, j.agg(node(numbered, field.children), order, in_page)))
+            aggregated = True
         elif name == "pageInfo":
             info: list[tuple[str, Expr]] = []
             for part in field.children:
                 if part.name == "hasNextPage":
                     info.append((part.key, more if spec.forward else given))
+                    aggregated = aggregated or spec.forward
                 elif part.name == "hasPreviousPage":
                     info.append((part.key, given if spec.forward else more))
+                    aggregated = aggregated or not spec.forward
                 elif part.name == "startCursor":
                     info.append((part.key, cursor_at(first_row)))
+                    aggregated = True
                 elif part.name == "endCursor":
                     info.append((part.key, cursor_at(last_row)))
+                    aggregated = True
                 else:
                     info.append((part.key, j.string(field.type_name)))
             pairs.append((field.key, j.obj(info)))
         elif name == "totalCount":
             assert count is not None
             pairs.append((field.key, count()))
-    return select(j.obj(pairs)).select_from(numbered).scalar_subquery()
+    # An aggregate in the answer makes one row of the page, also when no aggregate is asked
+    # (`totalCount` alone) or the page is empty.
+    answer = j.obj(pairs)
+    if not aggregated:
+        answer = _case_when(func.count() >= 0, answer)  # nothing aggregated otherwise
+    return select(answer).select_from(numbered).scalar_subquery()
 
 
 def _case_when(condition: Any, value: Expr) -> Expr:
