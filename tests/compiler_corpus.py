@@ -247,6 +247,37 @@ class Generator:
                 paged.append(((key,), direction))
                 body = self.connection(self.model(1, fragment), True)
                 roots.append(f"{key}: models({', '.join(args)}) {{ {body} }}")
+            elif self.random.random() < 0.3:
+                args = self.page_args(20)
+                slug = self.random.choice(self.catalog.benchmarks + ["no-such-benchmark"])
+                variables[f"bench{index}"] = slug
+                args.append(f"benchmark: $bench{index}")
+                if self.random.random() < 0.4:
+                    board = self.random.choice([
+                        {"openWeight": True}, {"allowCommercial": False},
+                        {"organization": self.random.choice(self.catalog.organizations)},
+                        {"maxBlendedPricePerM": 2.0}, {"kind": "SELF_REPORTED"},
+                        {"maxInputPricePerM": 1.0, "inputOutputRatio": 1.5},
+                    ])  # fmt: skip
+                    args.append(f"filter: {_literal(board)}")
+                entry = [self.scalars(["rank", "normalizedScore"], 1, 2)]
+                if self.random.random() < 0.7:
+                    entry.append(f"score {{ {self.score()} }}")
+                if self.random.random() < 0.7:
+                    entry.append(f"model {{ {self.model(2, False)} }}")
+                body = self.connection(" ".join(entry), False)
+                roots.append(f"{key}: leaderboard({', '.join(args)}) {{ {body} }}")
+            elif self.random.random() < 0.2:
+                org, name = self.random.choice(self.catalog.models)
+                variables[f"org{index}"], variables[f"name{index}"] = org, name
+                parts = self.pick(["name", "metricKeys", "versions", "metrics"], 1, 4)
+                text = " ".join(
+                    f"versions {{ {self.version(2)} }}" if p == "versions"
+                    else f"metrics {{ {self.scalars(['key', 'values'], 1, 2)} }}"
+                    if p == "metrics" else p
+                    for p in parts
+                )  # fmt: skip
+                roots.append(f"{key}: compareVersions(org: $org{index}, name: $name{index}) {{ {text} }}")  # fmt: skip
             else:
                 org, name = self.random.choice(self.catalog.models)
                 if self.random.random() < 0.15:
@@ -272,11 +303,22 @@ class Generator:
                 declared.append(f"${name}: ModelOrder")
             elif name.startswith("c"):
                 declared.append(f"${name}: String")
+            elif name.startswith("bench"):
+                declared.append(f"${name}: String!")
             elif name.startswith(("org", "name")):
                 declared.append(f"${name}: String!")
         signature = f"({', '.join(declared)})" if declared else ""
         text = f"query Generated{signature} {{\n  " + "\n  ".join(roots) + "\n}\n" + fragment_text
         return Operation(text, variables, paged)
+
+
+def _literal(value: dict[str, Any]) -> str:
+    """A GraphQL input object literal (enum values unquoted)."""
+    parts = []
+    for key, item in value.items():
+        text = item if key == "kind" else json.dumps(item)
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def cursor_followups(operation: Operation, data: dict[str, Any] | None) -> list[Operation]:

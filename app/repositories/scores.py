@@ -246,28 +246,51 @@ class Board:
     scores: ScoreFilter | None = None
 
 
-def _leaderboard_subquery(viewer: Viewer, board: Board, *, as_records: bool = True) -> Any:
-    """Every ranked model's best score; as record columns, or (`as_records=False`) with the
-    ORM entity's columns for `best_per_model`'s callers."""
-    benchmark = board.benchmark
-    value = leaderboard_value(benchmark)
+def ranked_source(
+    viewer: Viewer,
+    on_benchmark: ColumnElement[bool],
+    value: ColumnElement[Any],
+    board_models: ModelFilter,
+    cap: pricing_repo.PriceCap | None = None,
+    board_scores: ScoreFilter | None = None,
+    *,
+    as_records: bool = True,
+) -> Any:
+    """The one definition of a leaderboard's ranked rows: every model's best visible score
+    among those `on_benchmark` selects (by `value`, higher first), ranked with ties sharing a
+    rank. As record columns with `lb_value` and `lb_rank`, or (`as_records=False`) with the
+    ORM entity's columns for `best_per_model`'s callers. The resolvers (`leaderboard`) and
+    compiled operations (app/graphql/compiler) both page this."""
     best = func.row_number().over(
         partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
     )
     start = visible_score_records(viewer) if as_records else visible_scores(viewer)
     candidates = (
-        start.where(BenchmarkScoreRow.benchmark_id == benchmark.id, value.is_not(None))
-        .where(*filter_conditions(board.models))
+        start.where(on_benchmark, value.is_not(None))
+        .where(*filter_conditions(board_models))
         .add_columns(value.label("lb_value"), best.label("lb_best"))
     )
-    if board.cap is not None:
-        candidates = candidates.where(pricing_repo.priced_at_most(board.cap))
-    if board.scores is not None:
-        candidates = _filtered(candidates, board.scores)
+    if cap is not None:
+        candidates = candidates.where(pricing_repo.priced_at_most(cap))
+    if board_scores is not None:
+        candidates = _filtered(candidates, board_scores)
     best_rows = candidates.subquery()
     ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
     rank = func.rank().over(order_by=ranked.c.lb_value.desc())
     return select(ranked, rank.label("lb_rank")).subquery("leaderboard")
+
+
+def _leaderboard_subquery(viewer: Viewer, board: Board, *, as_records: bool = True) -> Any:
+    benchmark = board.benchmark
+    return ranked_source(
+        viewer,
+        BenchmarkScoreRow.benchmark_id == benchmark.id,
+        leaderboard_value(benchmark),
+        board.models,
+        board.cap,
+        board.scores,
+        as_records=as_records,
+    )
 
 
 async def leaderboard(

@@ -470,6 +470,43 @@ FIELDS["Model"] = {
 }
 
 
+def _model_of(column: str) -> FieldMap:
+    """A model by id (visible to the viewer, as the `model_by_id` loader reads it)."""
+
+    def emit(b: Builder, src: Src, f: Bound) -> Expr:
+        found = (
+            visible_model_rows(b.viewer)
+            .where(ModelRow.id == src.c(column))
+            .correlate(src.table)
+            .subquery(b.name("mo"))
+        )
+        return b.j.nested(
+            select(model_node(b, found, f.children)).select_from(found).scalar_subquery()
+        )
+
+    return FieldMap(emit)
+
+
+FIELDS["BenchmarkScore"]["model"] = _model_of("model_id")
+FIELDS["ModelVersion"]["model"] = _model_of("model_id")
+
+
+def _entry_score(b: Builder, src: Src, f: Bound) -> Expr:
+    return node_json(b, "BenchmarkScore", src, f.children)
+
+
+# compareVersions' parts (the root spells them: roots._emit_compare).
+FIELDS["VersionComparison"] = {name: FieldMap(lambda b, s, f: None) for name in ("name", "metricKeys", "versions", "metrics")}  # noqa: E501
+FIELDS["MetricComparison"] = {name: FieldMap(lambda b, s, f: None) for name in ("key", "values")}
+
+FIELDS["LeaderboardEntry"] = {
+    "rank": _column("lb_rank"),
+    "normalizedScore": _column("normalized_score", "float"),
+    "score": FieldMap(_entry_score),
+    "model": _model_of("model_id"),
+}
+
+
 def model_node(b: Builder, rows: FromClause, fields: list[Bound]) -> Expr:
     return node_json(b, "Model", Src(rows), fields)
 
