@@ -201,10 +201,10 @@ class Generator:
             ("search", lambda: self.random.choice(["llama", "gpt", "a", "instruct", "zebra", "ZZZ"])),
             ("openWeight", lambda: self.random.choice([True, False])),
             ("allowCommercial", lambda: self.random.choice([True, False])),
-            ("organization", lambda: self.random.choice(c.organizations + ["nope"])),
-            ("license", lambda: self.random.choice(c.licenses + ["nope"])),
-            ("family", lambda: self.random.choice(c.families + ["nope"])),
-            ("provider", lambda: self.random.choice(c.providers + ["nope"])),
+            ("organization", lambda: self.random.choice([*c.organizations, "nope"])),
+            ("license", lambda: self.random.choice([*c.licenses, "nope"])),
+            ("family", lambda: self.random.choice([*c.families, "nope"])),
+            ("provider", lambda: self.random.choice([*c.providers, "nope"])),
             ("hasBenchmark", lambda: self.random.choice(c.benchmarks)),
             ("tag", lambda: self.random.choice(c.tags or ["none"])),
             ("modality", lambda: self.random.choice(c.modalities or ["text"])),
@@ -249,7 +249,7 @@ class Generator:
                 roots.append(f"{key}: models({', '.join(args)}) {{ {body} }}")
             elif self.random.random() < 0.3:
                 args = self.page_args(20)
-                slug = self.random.choice(self.catalog.benchmarks + ["no-such-benchmark"])
+                slug = self.random.choice([*self.catalog.benchmarks, "no-such-benchmark"])
                 variables[f"bench{index}"] = slug
                 args.append(f"benchmark: $bench{index}")
                 if self.random.random() < 0.4:
@@ -303,9 +303,7 @@ class Generator:
                 declared.append(f"${name}: ModelOrder")
             elif name.startswith("c"):
                 declared.append(f"${name}: String")
-            elif name.startswith("bench"):
-                declared.append(f"${name}: String!")
-            elif name.startswith(("org", "name")):
+            elif name.startswith("bench") or name.startswith(("org", "name")):
                 declared.append(f"${name}: String!")
         signature = f"({', '.join(declared)})" if declared else ""
         text = f"query Generated{signature} {{\n  " + "\n  ".join(roots) + "\n}\n" + fragment_text

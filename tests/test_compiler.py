@@ -78,11 +78,11 @@ async def test_plan_is_only_shown_in_debug(seeded_engine):
 @pytest.mark.parametrize(
     "query",
     [
-        '{ models(first: 2) { edges { node { name tags { name } } } } }',  # unmapped field
-        '{ models(first: 2) { edges { node { name @deprecated } } } }',  # other directive
-        '{ providers(first: 2) { edges { node { slug } } } }',  # a root without a mapping
+        "{ models(first: 2) { edges { node { name tags { name } } } } }",  # unmapped field
+        "{ models(first: 2) { edges { node { name @deprecated } } } }",  # other directive
+        "{ providers(first: 2) { edges { node { slug } } } }",  # a root without a mapping
         '{ compareVersions(org: "meta", name: "llama-chat-8b", versions: ["1.0.0"]) { name } }',
-        '{ models(first: 101) { edges { node { name } } } }',  # refused: the resolvers say so
+        "{ models(first: 101) { edges { node { name } } } }",  # refused: the resolvers say so
         '{ model(org: "meta", name: "llama-chat-8b") { topScores(limit: 0) { score } } }',
     ],
 )

@@ -55,6 +55,7 @@ def _client(engine: Any, compiler: bool) -> httpx.AsyncClient:
 
 async def _catalog(engine: Any) -> Catalog:
     async with engine.connect() as conn:
+
         async def column(stmt: Any) -> list[Any]:
             return sorted({row[0] for row in (await conn.execute(stmt)).all()})
 
@@ -96,7 +97,9 @@ async def _both(
         raise AssertionError(f"request failed for\n{op.show()}") from error
     plan = (got.json().get("extensions") or {}).get("plan")
     left, right = _comparable(expected), _comparable(got)
-    assert left == right, f"answers differ ({plan}) for\n{op.show()}\nresolver: {left}\ncompiled: {right}"
+    assert left == right, (
+        f"answers differ ({plan}) for\n{op.show()}\nresolver: {left}\ncompiled: {right}"
+    )
     return plan == "compiled", expected.json().get("data")
 
 

@@ -239,7 +239,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         if self.settings.debug:
-            data.setdefault("extensions", {})["plan"] = "resolver"  # which path served it
+            data["extensions"] = {**(data.get("extensions") or {}), "plan": "resolver"}
         sub_response: Response | None = getattr(request.state, "sub_response", None)
         if (
             sub_response is not None

@@ -210,9 +210,7 @@ def count_statement(viewer: Viewer, f: VersionFilter) -> keyset.AnySelect:
 
 
 def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
-    ranked = latest_candidates(viewer, active_only).where(
-        in_ids(ModelVersionRow.model_id, dialect)
-    )
+    ranked = latest_candidates(viewer, active_only).where(in_ids(ModelVersionRow.model_id, dialect))
     row_number = func.row_number().over(
         partition_by=ModelVersionRow.model_id, order_by=latest_order()
     )

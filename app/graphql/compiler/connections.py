@@ -38,8 +38,9 @@ def prepare_page(bound: Bound, keys: Sequence[keyset.SortKey], params: Params) -
     directions, malformed cursors) is left to the resolver path, which reports it."""
     args = bound.args
     try:
-        page = page_args(keys, args.get("first"), args.get("after"), args.get("last"),
-                         args.get("before"))
+        page = page_args(
+            keys, args.get("first"), args.get("after"), args.get("last"), args.get("before")
+        )
     except Exception as error:
         raise NotCompilable("page arguments") from error
     after = page.after
@@ -81,10 +82,14 @@ def connection_json(
         ]
         stmt = stmt.where(keyset.after_predicate(keys, values, reverse=reverse))
     clauses = keyset.order_clauses(keys, reverse=reverse)
-    stmt = stmt.add_columns(
-        *(key.expr.label(f"ck{i}") for i, key in enumerate(keys)),
-        func.row_number().over(order_by=clauses).label("crn"),
-    ).order_by(*clauses).limit(bindparam(spec.fetch, type_=Integer()))
+    stmt = (
+        stmt.add_columns(
+            *(key.expr.label(f"ck{i}") for i, key in enumerate(keys)),
+            func.row_number().over(order_by=clauses).label("crn"),
+        )
+        .order_by(*clauses)
+        .limit(bindparam(spec.fetch, type_=Integer()))
+    )
     if correlate is not None:
         stmt = stmt.correlate(correlate)
     fetched = stmt.subquery(names("pg"))
@@ -102,13 +107,13 @@ def connection_json(
     cursor_columns = [numbered.c[f"ck{i}"] for i in range(len(keys))]
 
     def cursor_at(position: Expr) -> Expr:
-        return func.max(
-            _case_when((rn == position) & in_page, j.cursor(keys, cursor_columns))
-        )
+        return func.max(_case_when((rn == position) & in_page, j.cursor(keys, cursor_columns)))
 
     more = j.boolean(func.count() > limit)
     given = j.boolean_literal(spec.has_cursor)
-    first_row, last_row = (literal_column("1"), last) if spec.forward else (last, literal_column("1"))
+    first_row, last_row = (
+        (literal_column("1"), last) if spec.forward else (last, literal_column("1"))
+    )
     pairs: list[tuple[str, Expr]] = []
     aggregated = False  # else one row per page row: an aggregate is added below
     for field in bound.children:

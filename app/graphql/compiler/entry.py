@@ -138,7 +138,9 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
     if not _variables_pass(variables, plan.cursor_variables):
         logger.debug("resolver path: variables for the text limits")
         return None
-    coerced = get_variable_values(graphql_schema, plan.operation.variable_definitions or (), variables)
+    coerced = get_variable_values(
+        graphql_schema, plan.operation.variable_definitions or (), variables
+    )
     if isinstance(coerced, list):
         return None  # variable errors: the resolver path reports them
     try:
@@ -166,9 +168,12 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
             connection = await session.connection()
             answers: list[str | None] = []
             for root, shape, params in prepared_roots:
+
+                def build(root: Bound = root) -> CompiledStatement:
+                    return _compile(root, dialect, viewer, connection.dialect)
+
                 compiled = statements.get(
-                    ("compiled", dialect, viewer.organization_id, root.name, shape),
-                    lambda root=root: _compile(root, dialect, viewer, connection.dialect),
+                    ("compiled", dialect, viewer.organization_id, root.name, shape), build
                 )
                 result = await connection.exec_driver_sql(
                     compiled.sql, compiled.arguments(params.values)
@@ -231,9 +236,7 @@ def _body(
     if errors:
         parts.append(b',"errors":')
         parts.append(orjson.dumps(errors))
-    extensions: dict[str, Any] = {
-        "cost": {"requestedNodes": cost, "limit": MAX_REQUESTED_NODES}
-    }
+    extensions: dict[str, Any] = {"cost": {"requestedNodes": cost, "limit": MAX_REQUESTED_NODES}}
     if debug:
         extensions["plan"] = "compiled"
     parts.append(b',"extensions":')

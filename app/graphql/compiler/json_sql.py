@@ -59,9 +59,7 @@ class JsonSQL:
         """A JSON value computed by a scalar subquery, as a JSON value of this level."""
         return subquery if self.pg else func.json(subquery)
 
-    def agg(
-        self, value: Expr, order_by: Sequence[Expr], where: Expr | None = None
-    ) -> Expr:
+    def agg(self, value: Expr, order_by: Sequence[Expr], where: Expr | None = None) -> Expr:
         """A JSON array of `value` over the rows, in `order_by` (SQLite: the rows' order,
         which the caller sets in the FROM subquery); `[]` when there are none."""
         if self.pg:
@@ -108,9 +106,9 @@ class JsonSQL:
                 ),
                 else_=_text(""),
             )
-            return case((value.is_(None), null()), else_=seconds.op("||")(micro).op("||")(
-                _text("+00:00")
-            ))
+            return case(
+                (value.is_(None), null()), else_=seconds.op("||")(micro).op("||")(_text("+00:00"))
+            )
         return func.catalog_datetime(value)
 
     def date(self, value: Expr) -> Expr:
@@ -157,9 +155,7 @@ class JsonSQL:
             parts.append(func.coalesce(self._cursor_value(key, value), _text("null")))
         parts.append(_text("]}"))
         payload = func.convert_to(self.concat(*parts), _text("UTF8"))
-        return func.translate(
-            func.encode(payload, _text("base64")), _text("+/\n"), _text("-_")
-        )
+        return func.translate(func.encode(payload, _text("base64")), _text("+/\n"), _text("-_"))
 
     def _cursor_value(self, key: keyset.SortKey, value: Expr) -> Expr:
         """A value as Python's json.dumps writes what `keyset._encode_value` gives."""

@@ -250,9 +250,7 @@ def _files(b: Builder, src: Src, f: Bound) -> Expr:
         .subquery(b.name("vf"))
     )
     item = node_json(b, "VersionFile", Src(rows), f.children)
-    return b.j.nested(
-        select(b.j.agg(item, [rows.c.path])).select_from(rows).scalar_subquery()
-    )
+    return b.j.nested(select(b.j.agg(item, [rows.c.path])).select_from(rows).scalar_subquery())
 
 
 def _is_active(b: Builder, src: Src, _f: Bound) -> Expr:
@@ -338,7 +336,14 @@ def _versions(b: Builder, src: Src, f: Bound) -> Expr:
 
     return b.j.nested(
         connection_json(
-            b.j, stmt, versions_repo.SORT_KEYS, f.extra["page"], f, node, count, src.table,
+            b.j,
+            stmt,
+            versions_repo.SORT_KEYS,
+            f.extra["page"],
+            f,
+            node,
+            count,
+            src.table,
             b.name,
         )
     )
@@ -495,9 +500,15 @@ def _entry_score(b: Builder, src: Src, f: Bound) -> Expr:
     return node_json(b, "BenchmarkScore", src, f.children)
 
 
-# compareVersions' parts (the root spells them: roots._emit_compare).
-FIELDS["VersionComparison"] = {name: FieldMap(lambda b, s, f: None) for name in ("name", "metricKeys", "versions", "metrics")}  # noqa: E501
-FIELDS["MetricComparison"] = {name: FieldMap(lambda b, s, f: None) for name in ("key", "values")}
+def _spelled_by_root(_b: Builder, _src: Src, _f: Bound) -> Expr:
+    raise NotCompilable("spelled by its root field")  # roots._emit_compare never calls it
+
+
+# compareVersions' parts: listed (they compile), spelled by the root (roots._emit_compare).
+FIELDS["VersionComparison"] = {
+    name: FieldMap(_spelled_by_root) for name in ("name", "metricKeys", "versions", "metrics")
+}
+FIELDS["MetricComparison"] = {name: FieldMap(_spelled_by_root) for name in ("key", "values")}
 
 FIELDS["LeaderboardEntry"] = {
     "rank": _column("lb_rank"),
@@ -519,8 +530,8 @@ def visible_model_rows(viewer: Viewer) -> Any:
 __all__ = [
     "FIELDS",
     "Builder",
-    "OrganizationRow",
     "ModelRow",
+    "OrganizationRow",
     "Src",
     "compilable",
     "model_node",

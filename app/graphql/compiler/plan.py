@@ -187,6 +187,7 @@ def _collect(
             fragment: FragmentDefinitionNode | InlineFragmentNode = fragments[name]
             seen_here = seen | {name}
         else:
+            assert isinstance(selection, InlineFragmentNode)
             fragment = selection
             seen_here = seen
         condition = fragment.type_condition
@@ -209,7 +210,7 @@ def _field(
     name = node.name.value
     key = node.alias.value if node.alias else name
     if name == "__typename":
-        definition = GraphQLField(get_named_type(parent))  # a stand-in: no arguments
+        definition = GraphQLField(parent)  # a stand-in: no arguments
         return PlanField(key, name, node, definition, parent.name, conditions, [])
     if not compilable(parent.name, name):
         raise NotCompilable(f"{parent.name}.{name}")
@@ -260,9 +261,7 @@ class PlanCache:
         self._entries: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
         self._max_entries = max_entries
 
-    def get(
-        self, key: tuple[str, str | None], build: Callable[[], Plan | None]
-    ) -> Plan | None:
+    def get(self, key: tuple[str, str | None], build: Callable[[], Plan | None]) -> Plan | None:
         if key in self._entries:
             self._entries.move_to_end(key)
             return self._entries[key]

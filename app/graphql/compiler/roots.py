@@ -28,8 +28,8 @@ from app.graphql.compiler.mapping import Builder, Src, model_node, node_json, pr
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable
 from app.graphql.inputs import LeaderboardFilter, ModelFilter, ModelOrder
-from app.repositories import models as models_repo
 from app.repositories import keyset
+from app.repositories import models as models_repo
 from app.repositories import scores as scores_repo
 from app.repositories import versions as versions_repo
 from app.repositories.visibility import model_visible
@@ -57,7 +57,7 @@ def _prepare_models(f: Bound, params: Params, viewer: Viewer) -> Any:
             if raw_filter is not None
             else models_repo.ModelFilter()
         )
-        order = (_input(raw_order, ModelOrder) if raw_order is not None else ModelOrder())
+        order = _input(raw_order, ModelOrder) if raw_order is not None else ModelOrder()
         order_query = order.to_query()
     except NotCompilable:
         raise

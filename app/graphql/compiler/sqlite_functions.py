@@ -80,6 +80,4 @@ def install(dbapi_connection: Any) -> None:
     dbapi_connection.create_function("catalog_cursor", -1, catalog_cursor, deterministic=True)
     dbapi_connection.create_function("catalog_float", 1, catalog_float, deterministic=True)
     dbapi_connection.create_function("catalog_datetime", 1, catalog_datetime, deterministic=True)
-    dbapi_connection.create_function(
-        "catalog_global_id", 2, catalog_global_id, deterministic=True
-    )
+    dbapi_connection.create_function("catalog_global_id", 2, catalog_global_id, deterministic=True)
