@@ -82,21 +82,28 @@ def connection_json(
         ]
         stmt = stmt.where(keyset.after_predicate(keys, values, reverse=reverse))
     clauses = keyset.order_clauses(keys, reverse=reverse)
+    # A plain ORDER BY ... LIMIT (an index walk or a top-N sort); the rows are numbered a
+    # level up, over the fetched page only.
     stmt = (
-        stmt.add_columns(
-            *(key.expr.label(f"ck{i}") for i, key in enumerate(keys)),
-            func.row_number().over(order_by=clauses).label("crn"),
-        )
+        stmt.add_columns(*(key.expr.label(f"ck{i}") for i, key in enumerate(keys)))
         .order_by(*clauses)
         .limit(bindparam(spec.fetch, type_=Integer()))
     )
     if correlate is not None:
         stmt = stmt.correlate(correlate)
     fetched = stmt.subquery(names("pg"))
+    fetched_keys = [
+        keyset.SortKey(fetched.c[f"ck{i}"], key.descending, key.codec, key.nullable)
+        for i, key in enumerate(keys)
+    ]
+    row_number = func.row_number().over(
+        order_by=keyset.order_clauses(fetched_keys, reverse=reverse)
+    )
     numbered = (
-        select(fetched, func.count().over().label("cn"))
+        select(fetched, row_number.label("crn"), func.count().over().label("cn"))
         .select_from(fetched)
-        .order_by(fetched.c.crn if spec.forward else fetched.c.crn.desc())
+        # The page's own order (SQLite aggregates in the order rows arrive).
+        .order_by(*keyset.order_clauses(fetched_keys))
         .subquery(names("pc"))
     )
     rn = numbered.c.crn
