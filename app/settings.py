@@ -99,6 +99,9 @@ class Settings:
     log_format: str = "text"
     # Subscriptions and webhooks (app/events/settings.py).
     events: EventSettings = field(default_factory=EventSettings)
+    # Compiled operations (app/graphql/compiler): `CATALOG_COMPILER=off` serves every
+    # operation through the resolvers.
+    compiler: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -135,4 +138,5 @@ class Settings:
             cors_origins=settings_ops.cors_origins(os.environ.get("CATALOG_CORS_ORIGINS")),
             log_format=settings_ops.log_format(os.environ.get("CATALOG_LOG_FORMAT")),
             events=EventSettings.from_env(),
+            compiler=os.environ.get("CATALOG_COMPILER", "on").lower() not in {"off", "0", "false"},
         )

@@ -145,7 +145,10 @@ def encode_cursor(values: Sequence[Any], keys: Sequence[SortKey]) -> str:
         "o": ordering_tag(keys),
         "v": [_encode_value(v, k.codec) for v, k in zip(values, keys, strict=True)],
     }
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    # Non-ASCII text as UTF-8 (not \u escapes): the spelling a database's JSON writes too, so
+    # that compiled operations (app/graphql/compiler) make the same cursors.
+    text = json.dumps(payload, ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 def decode_cursor(cursor: str, keys: Sequence[SortKey], *, arg: str) -> tuple[Any, ...]:

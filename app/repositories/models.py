@@ -349,22 +349,32 @@ def sort_keys(order: ModelOrder) -> list[keyset.SortKey]:
     return _order_source(order)[1]
 
 
+def page_source(
+    viewer: Viewer, f: ModelFilter, order: ModelOrder
+) -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
+    """The models `viewer` may see that match `f` (record columns), and the sort keys of
+    `order`: what a page of the `models` browse is cut from (here and in compiled operations)."""
+    stmt, keys = _order_source(order)
+    return stmt.where(model_visible(viewer), *filter_conditions(f)), keys
+
+
 async def page(
     session: AsyncSession, viewer: Viewer, f: ModelFilter, order: ModelOrder, pg: keyset.Page
 ) -> keyset.PageResult:
-    def build() -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
-        stmt, keys = _order_source(order)
-        return stmt.where(model_visible(viewer), *filter_conditions(f)), keys
-
     shape = ("models", viewer.organization_id, f, order)
-    return await keyset.fetch_cached_page(session, shape, build, pg, record)
+    return await keyset.fetch_cached_page(
+        session, shape, lambda: page_source(viewer, f, order), pg, record
+    )
+
+
+def count_statement(viewer: Viewer, f: ModelFilter) -> keyset.AnySelect:
+    return (
+        base().with_only_columns(func.count()).where(model_visible(viewer), *filter_conditions(f))
+    )
 
 
 async def count(session: AsyncSession, viewer: Viewer, f: ModelFilter) -> int:
-    stmt = (
-        base().with_only_columns(func.count()).where(model_visible(viewer), *filter_conditions(f))
-    )
-    return int((await session.scalar(stmt)) or 0)
+    return int((await session.scalar(count_statement(viewer, f))) or 0)
 
 
 # Partitions let one query page the models of many organizations / families / providers.

@@ -78,6 +78,11 @@ def _visible_pricing(viewer: Viewer, as_of: datetime | None) -> keyset.AnySelect
     return _pricing_rows(viewer).where(in_effect(as_of))
 
 
+# A model's `providers`: prices in effect with the provider's slug and name, by provider name.
+visible_pricing = _visible_pricing
+PROVIDERS_ORDER = (ProviderRow.name, ProviderPricingRow.id)
+
+
 async def by_model(
     session: AsyncSession, viewer: Viewer, model_ids: Sequence[int], as_of: datetime | None
 ) -> dict[int, list[Any]]:
@@ -87,7 +92,7 @@ async def by_model(
         return (
             _visible_pricing(viewer, as_of)
             .where(in_ids(ProviderPricingRow.model_id, dialect))
-            .order_by(ProviderPricingRow.model_id, ProviderRow.name, ProviderPricingRow.id)
+            .order_by(ProviderPricingRow.model_id, *PROVIDERS_ORDER)
         )
 
     stmt = statements.get(("prices", dialect, viewer.organization_id, as_of), build)

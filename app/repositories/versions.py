@@ -169,24 +169,50 @@ async def latest_by_model(
     return {row[0].model_id: row for row in rows.all()}
 
 
-def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
+def latest_candidates(viewer: Viewer, active_only: bool) -> keyset.AnySelect:
+    """The versions the latest rule chooses from (visible; not deleted, or ACTIVE)."""
     status_ok = (
         ModelVersionRow.status == "ACTIVE" if active_only else ModelVersionRow.status != DELETED
     )
-    ranked = _visible_versions(viewer).where(in_ids(ModelVersionRow.model_id, dialect), status_ok)
+    return _visible_versions(viewer).where(status_ok)
+
+
+def latest_order() -> list[Any]:
+    """The latest rule's preference, best first: the `latest` alias, then releases before
+    prereleases, then semver precedence (id between builds)."""
     alias_rank = (
         select(VersionAliasRow.version_id)
         .where(VersionAliasRow.alias == "latest", VersionAliasRow.version_id == ModelVersionRow.id)
         .exists()
     )
+    return [
+        alias_rank.desc(),
+        ModelVersionRow.is_prerelease.asc(),
+        ModelVersionRow.semver_key.desc(),
+        ModelVersionRow.id.desc(),
+    ]
+
+
+def visible_filtered(viewer: Viewer, f: VersionFilter) -> keyset.AnySelect:
+    """The versions a model's `versions` connection pages through (with canonical names)."""
+    return _filtered(_visible_versions(viewer), f)
+
+
+def count_statement(viewer: Viewer, f: VersionFilter) -> keyset.AnySelect:
+    """Counts of `visible_filtered` (the caller adds which model's)."""
+    return _filtered(
+        select(func.count())
+        .select_from(ModelVersionRow)
+        .join(ModelRow, ModelRow.id == ModelVersionRow.model_id)
+        .where(version_visible(viewer)),
+        f,
+    )
+
+
+def _latest_statement(viewer: Viewer, dialect: str, active_only: bool) -> Any:
+    ranked = latest_candidates(viewer, active_only).where(in_ids(ModelVersionRow.model_id, dialect))
     row_number = func.row_number().over(
-        partition_by=ModelVersionRow.model_id,
-        order_by=[
-            alias_rank.desc(),
-            ModelVersionRow.is_prerelease.asc(),
-            ModelVersionRow.semver_key.desc(),
-            ModelVersionRow.id.desc(),
-        ],
+        partition_by=ModelVersionRow.model_id, order_by=latest_order()
     )
     inner = ranked.add_columns(row_number.label("_rn")).subquery()
     version = aliased(ModelVersionRow, inner)
