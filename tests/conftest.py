@@ -97,7 +97,10 @@ async def empty_engine(
 
 
 def client_for(engine: AsyncEngine) -> httpx.AsyncClient:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    # The per-request log line on (off by default for throughput): every test exercises it.
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False), access_log=True
+    )
     app = create_app(settings, engine)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://catalog.test")
 
