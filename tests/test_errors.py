@@ -2,9 +2,12 @@
 
 import base64
 
+import httpx
 import pytest
 
+from app.main import create_app
 from app.repositories import models as models_repo
+from app.settings import Settings
 from tests.conftest import gql
 
 ENVELOPE_KEYS = {"code", "type", "detail", "requestId"}
@@ -87,14 +90,20 @@ async def test_client_mistakes_are_invalid_request(client, query):
     assert ext["requestId"]
 
 
-async def test_internal_error_is_masked(client, monkeypatch):
+async def test_internal_error_is_masked(seeded_engine, monkeypatch):
     async def broken(*_args, **_kwargs):
         raise RuntimeError("SELECT secret FROM x")
 
     monkeypatch.setattr(models_repo, "records_by_names", broken)
-    response = await client.post(
-        "/graphql", json={"query": '{ model(org: "meta", name: "llama-chat-8b") { id } }'}
+    # The resolver path (a compiled operation would not call the broken repository function).
+    settings = Settings(
+        database_url=seeded_engine.url.render_as_string(hide_password=False), compiler=False
     )
+    transport = httpx.ASGITransport(app=create_app(settings, seeded_engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://catalog.test") as client:
+        response = await client.post(
+            "/graphql", json={"query": '{ model(org: "meta", name: "llama-chat-8b") { id } }'}
+        )
     body = response.json()
     assert body["data"] == {"model": None}
     error = _only_error(body)
