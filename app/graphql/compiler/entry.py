@@ -186,6 +186,10 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
         return None
     finally:
         await scope.close()
+    if any(answer is None for answer in answers):
+        # Something asked for is missing: the resolver path answers, which also finds a model
+        # by another spelling of its name (models_repo.by_other_spellings) and says not_found.
+        return None
     content = _body(view, roots, answers, request_id, cost, settings.debug)
     response = Response(content, headers={"X-Request-ID": request_id})
     response.headers["content-type"] = f"{media}; charset=utf-8"
