@@ -84,12 +84,16 @@ async def _events(session: AsyncSession, writer: Writer) -> list[Event]:
                               source=source, **data)  # fmt: skip
 
     events = [of(kinds.MODEL_CREATED, m, m.is_public, name=m.name) for m in writer.created_models]
+    # A model missing from `models` was merged into another spelling of its name by this
+    # import (app/importers/spelling_merge.py) after the change was noted: no event for it.
     for model_id, changed in writer.updated_models.items():
-        model = models[model_id]
+        if (model := models.get(model_id)) is None:
+            continue
         events += [of(kinds.MODEL_UPDATED, model, model.is_public,
                       fields=sorted(emit.camel(name) for name in changed))]  # fmt: skip
     for change in writer.price_changes:
-        model = models[change.model_id]
+        if (model := models.get(change.model_id)) is None:
+            continue
         provider = providers[change.provider_id]
         if change.kind == "retired":
             events.append(of(kinds.PRICE_RETIRED, model, model.is_public, provider=provider,
@@ -98,14 +102,16 @@ async def _events(session: AsyncSession, writer: Writer) -> list[Event]:
         org = orgs[model.organization_id]
         events.append(emit.price_moved(org, model, provider, change.old, change.new or {}))
     for score in writer.recorded_scores:
-        model = models[score.model_id]
+        if (model := models.get(score.model_id)) is None:
+            continue
         events.append(
             of(kinds.SCORE_RECORDED, model, model.is_public,
                benchmark=benchmarks.get(score.benchmark_id), score=score.score,
                normalizedScore=score.normalized_score, variant=score.variant)
         )  # fmt: skip
     for version in writer.published_versions:
-        model = models[version.model_id]
+        if (model := models.get(version.model_id)) is None:
+            continue
         events.append(
             of(kinds.VERSION_PUBLISHED, model, emit.version_public(model, version),
                version=version.version, status=version.status, aliases=[])
