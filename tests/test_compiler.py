@@ -100,11 +100,16 @@ async def test_what_does_not_compile_is_answered_by_the_resolvers(seeded_engine,
 
 
 async def test_missing_model_is_not_found_with_null_data(seeded_engine):
+    """A miss is answered by the resolver path (it also finds other spellings of a name)."""
     query = '{ model(org: "meta", name: "no-such-model") { name } }'
     async with _client(seeded_engine) as http:
         await _post(http, query)
         body = await _post(http, query)
-    assert body["extensions"]["plan"] == "compiled"
+        spelled = await _post(
+            http, '{ model(org: "meta", name: "llama-3.1-70b-instruct") { name } }'
+        )
+    assert spelled["data"]["model"] is not None
+    assert body["extensions"]["plan"] == "resolver"
     assert body["data"] == {"model": None}
     (error,) = body["errors"]
     assert error["extensions"]["type"] == "not_found"
