@@ -372,41 +372,6 @@ def _statement(session: AsyncSession, name: str, viewer: Viewer, board: Board, b
     return statements.get(shape, build)
 
 
-def ranked_source(
-    viewer: Viewer,
-    on_benchmark: ColumnElement[bool],
-    value: ColumnElement[Any],
-    board_models: ModelFilter,
-    cap: pricing_repo.PriceCap | None = None,
-    board_scores: ScoreFilter | None = None,
-    *,
-    as_records: bool = True,
-) -> Any:
-    """The leaderboard ranked from the scores themselves (every model's best visible score
-    among those `on_benchmark` selects, by `value`, ties sharing a rank), as record columns
-    with `lb_value` and `lb_rank`: what compiled operations (app/graphql/compiler) page. The
-    resolvers page `ranked_best_scores` (best_scores, kept by triggers); the compiler's
-    equivalence corpus checks that both give the same answers. Unlike `ranked_best_scores`,
-    its cost grows with the benchmark's scores: moving the compiler onto best_scores is open."""
-    best = func.row_number().over(
-        partition_by=BenchmarkScoreRow.model_id, order_by=[value.desc(), BenchmarkScoreRow.id]
-    )
-    start = visible_score_records(viewer) if as_records else visible_scores(viewer)
-    candidates = (
-        start.where(on_benchmark, value.is_not(None))
-        .where(*filter_conditions(board_models))
-        .add_columns(value.label("lb_value"), best.label("lb_best"))
-    )
-    if cap is not None:
-        candidates = candidates.where(pricing_repo.priced_at_most(cap))
-    if board_scores is not None:
-        candidates = _filtered(candidates, board_scores)
-    best_rows = candidates.subquery()
-    ranked = select(best_rows).where(best_rows.c.lb_best == 1).subquery()
-    rank = func.rank().over(order_by=ranked.c.lb_value.desc())
-    return select(ranked, rank.label("lb_rank")).subquery("leaderboard")
-
-
 async def leaderboard(
     session: AsyncSession, viewer: Viewer, board: Board, pg: keyset.Page
 ) -> keyset.PageResult:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, bindparam, case, func, select
+from sqlalchemy import String, bindparam, case, func, literal, select
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 from strawberry.types.arguments import convert_argument
 
 from app.auth import Viewer
@@ -126,16 +128,31 @@ def _prepare_leaderboard(f: Bound, params: Params, viewer: Viewer) -> Any:
 
 
 def _ranked(b: Builder, f: Bound) -> Any:
-    """The ranked rows of the asked benchmark (`scores_repo.ranked_source`, by slug, with
-    `ranking_value`, which is `leaderboard_value` read from the joined benchmark)."""
-    return scores_repo.ranked_source(
-        b.viewer,
-        BenchmarkRow.slug == bindparam(f.extra["benchmark"], type_=String()),
-        scores_repo.ranking_value(),
-        f.extra["models"],
-        f.extra["cap"],
-        f.extra["scores"],
+    """The resolvers' ranked rows (`scores_repo.ranked_best_scores`, over best_scores) of the
+    benchmark asked by slug: its parameters become the benchmark's id by slug and the score
+    filter's source and kind (part of the plan's shape, so literal here)."""
+    scores = f.extra["scores"] or scores_repo.ScoreFilter()
+    board = scores_repo.Board(
+        benchmark=None,  # type: ignore[arg-type]  # only its id is read, as a parameter
+        models=f.extra["models"],
+        cap=f.extra["cap"],
+        scores=f.extra["scores"],
     )
+    values = {
+        "lb_benchmark": select(BenchmarkRow.id)
+        .where(BenchmarkRow.slug == bindparam(f.extra["benchmark"], type_=String()))
+        .scalar_subquery(),
+        "lb_source": literal(scores.source or ""),
+        "lb_kind": literal(scores.kind or ""),
+    }
+
+    def bound(element: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in values:
+            return values[element.key]
+        return None
+
+    ranked = scores_repo.ranked_best_scores(b.viewer, board)
+    return cast(Any, replacement_traverse)(ranked, {}, bound).subquery("leaderboard")
 
 
 def _emit_leaderboard(b: Builder, f: Bound) -> Any:
