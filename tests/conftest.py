@@ -96,10 +96,14 @@ async def empty_engine(
     await engine.dispose()
 
 
-def client_for(engine: AsyncEngine) -> httpx.AsyncClient:
+def client_for(engine: AsyncEngine, **settings_overrides: Any) -> httpx.AsyncClient:
+    """An ASGI client of the app over `engine`; `settings_overrides` (e.g. `compiler=False`
+    for a test of the resolver path) go to its Settings."""
     # The per-request log line on (off by default for throughput): every test exercises it.
     settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False), access_log=True
+        database_url=engine.url.render_as_string(hide_password=False),
+        access_log=True,
+        **settings_overrides,
     )
     app = create_app(settings, engine)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://catalog.test")

@@ -52,7 +52,8 @@ async def test_a_failing_requests_json_lines_carry_its_request_id(
 ):
     monkeypatch.setattr(prefetch, "models", _explode)
     with captured(JsonFormatter()) as sink:
-        async with client_for(seeded_engine) as http:
+        # The resolver path (the broken function is one of its prefetches).
+        async with client_for(seeded_engine, compiler=False) as http:
             response = await http.post(
                 "/graphql", json={"query": QUERY}, headers={"X-Request-ID": "fail-req-1"}
             )
