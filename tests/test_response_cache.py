@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.cache.counters import counters
+from app.commands.seed import load_seeds
 from app.db.engine import create_sessionmaker
 from app.db.revision_triggers import UNTRACKED
 from app.db.tables import Base
-from app.seed.loader import load_seeds
 from app.settings import PROJECT_ROOT
 from tests.access_support import Tokens
 from tests.cache_support import cached_client
