@@ -27,7 +27,10 @@ async def _stream(info: Info[Any, Any], wanted: Filter) -> AsyncGenerator[Catalo
         yield CatalogEvent.from_event(event)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live catalog events over graphql-transport-ws (token in `connection_init`); "
+    "each subscriber sees only events about objects it may see."
+)
 class Subscription:
     @strawberry.subscription(
         description="Every event you may see, optionally of some kinds or one organization."

@@ -55,7 +55,14 @@ def _allow_private(info: Info) -> bool:
 @strawberry.type
 class WebhookMutation:
     @strawberry.mutation(description="Create a webhook for your organization (writer or admin).")
-    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> Webhook | None:
+    async def create_webhook(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateWebhookInput,
+            strawberry.argument(description="The receiver's URL, events, filter and secret."),
+        ],
+    ) -> Webhook | None:
         data = command_input(cmd.NewWebhook, input, allow_private_urls=_allow_private(info))
         return await load_webhook(info, await run_command(info, webhooks.create_webhook, data))
 
@@ -64,7 +71,10 @@ class WebhookMutation:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The webhook's id.")],
-        input: UpdateWebhookInput,
+        input: Annotated[
+            UpdateWebhookInput,
+            strawberry.argument(description="The fields to change; omitted ones stay."),
+        ],
     ) -> Webhook | None:
         data = command_input(
             cmd.WebhookChange, input, id=parse_id(id, "Webhook"),

@@ -11,24 +11,35 @@ import strawberry
 from app.events import kinds
 from app.events.kinds import StoredEvent
 from app.graphql.scalars import JSON
+from app.graphql.types.enums import described
 
 
 @strawberry.enum(description="What happened in the catalog.")
 class EventKind(Enum):
-    VERSION_PUBLISHED = kinds.VERSION_PUBLISHED
-    VERSION_STATUS_CHANGED = kinds.VERSION_STATUS_CHANGED
-    VERSION_DELETED = kinds.VERSION_DELETED
-    ALIAS_SET = kinds.ALIAS_SET
-    ALIAS_MOVED = kinds.ALIAS_MOVED
-    ALIAS_REMOVED = kinds.ALIAS_REMOVED
-    PRICE_ADDED = kinds.PRICE_ADDED
-    PRICE_CHANGED = kinds.PRICE_CHANGED
-    PRICE_RETIRED = kinds.PRICE_RETIRED
-    SCORE_RECORDED = kinds.SCORE_RECORDED
-    NEW_TOP_SCORE = kinds.NEW_TOP_SCORE
-    MODEL_CREATED = kinds.MODEL_CREATED
-    MODEL_UPDATED = kinds.MODEL_UPDATED
-    MODEL_VISIBILITY_CHANGED = kinds.MODEL_VISIBILITY_CHANGED
+    VERSION_PUBLISHED = described(kinds.VERSION_PUBLISHED, "A version was published.")
+    VERSION_STATUS_CHANGED = described(
+        kinds.VERSION_STATUS_CHANGED, "A version's status changed (old and new status)."
+    )
+    VERSION_DELETED = described(kinds.VERSION_DELETED, "A version was deleted.")
+    ALIAS_SET = described(kinds.ALIAS_SET, "An alias was set for the first time.")
+    ALIAS_MOVED = described(
+        kinds.ALIAS_MOVED, "An alias moved from one version to another (from, to)."
+    )
+    ALIAS_REMOVED = described(kinds.ALIAS_REMOVED, "An alias was removed.")
+    PRICE_ADDED = described(kinds.PRICE_ADDED, "A provider priced a model for the first time.")
+    PRICE_CHANGED = described(
+        kinds.PRICE_CHANGED, "A price changed (old, new and the relative change)."
+    )
+    PRICE_RETIRED = described(kinds.PRICE_RETIRED, "A price is no longer offered.")
+    SCORE_RECORDED = described(kinds.SCORE_RECORDED, "A benchmark score was recorded.")
+    NEW_TOP_SCORE = described(
+        kinds.NEW_TOP_SCORE, "Rank 1 of a benchmark's public leaderboard changed."
+    )
+    MODEL_CREATED = described(kinds.MODEL_CREATED, "A model was created.")
+    MODEL_UPDATED = described(kinds.MODEL_UPDATED, "A model's fields changed (which ones).")
+    MODEL_VISIBILITY_CHANGED = described(
+        kinds.MODEL_VISIBILITY_CHANGED, "A model became public or private."
+    )
 
 
 @strawberry.type(description="One event of the catalog's outbox, as a subscriber sees it.")

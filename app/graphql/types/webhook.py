@@ -14,6 +14,7 @@ from strawberry.types import Info
 from app.graphql import context
 from app.graphql.pagination import Connection, build_connection, page_args
 from app.graphql.scalars import JSON
+from app.graphql.types.enums import described
 from app.graphql.types.event import EventKind
 from app.repositories import keyset
 from app.repositories import webhooks as webhooks_repo
@@ -23,9 +24,9 @@ MAX_ATTEMPTS_SHOWN = 100
 
 @strawberry.enum(description="Where a delivery stands.")
 class DeliveryStatus(Enum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
+    PENDING = described("pending", "Not delivered yet: an attempt is due (`nextAttemptAt`).")
+    DELIVERED = described("delivered", "The receiver answered 2xx.")
+    FAILED = described("failed", "Given up: every attempt of the retry window failed.")
 
 
 @strawberry.type(description="One attempt to deliver an event to a webhook.")
