@@ -6,6 +6,7 @@ its counters to the server's."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -41,7 +42,8 @@ def _post_probe(url: str) -> int:
     )
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=10) as response:
-        assert b'"canonicalName":"meta/llama-3-1-70b-instruct"' in response.read()
+        body = json.loads(response.read())
+        assert body["data"]["model"]["canonicalName"] == "meta/llama-3-1-70b-instruct"
         status: int = response.status
         return status
 
@@ -133,7 +135,7 @@ async def test_two_workers_add_up(
         f"+{statements:g} (expected {REQUESTS} x {per_probe} = {REQUESTS * per_probe})"
     )
     assert len(workers) == 2, workers  # both workers served and both are counted
-    assert per_probe > 1
+    assert per_probe >= 1  # one compiled statement, or the resolver path's several
     assert requests == REQUESTS
     assert statements == REQUESTS * per_probe
     histogram = "catalog_http_request_duration_seconds_count"

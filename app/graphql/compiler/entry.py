@@ -31,6 +31,7 @@ from app.graphql.compiler.roots import ROOTS
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import documents
 from app.graphql.errors import format_error
+from app.observability.request_context import note_operation
 from app.repositories.keyset import MAX_CURSOR_LENGTH
 from app.repositories.statements import dialect_of, statements
 
@@ -190,6 +191,9 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
         # Something asked for is missing: the resolver path answers, which also finds a model
         # by another spelling of its name (models_repo.by_other_spellings) and says not_found.
         return None
+    # The request's operation, for metrics and the request log (as RecordOperation does).
+    name = plan.operation.name
+    note_operation(name.value if name is not None else None)
     content = _body(view, roots, answers, request_id, cost, settings.debug)
     response = Response(content, headers={"X-Request-ID": request_id})
     response.headers["content-type"] = f"{media}; charset=utf-8"
