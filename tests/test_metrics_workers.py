@@ -57,7 +57,8 @@ def _scrape(base: str) -> Samples:
 
 
 async def _statements_per_probe(engine: AsyncEngine) -> int:
-    async with client_for(engine) as http:
+    # The resolver path, as the workers below run it (CATALOG_COMPILER=off).
+    async with client_for(engine, compiler=False) as http:
         await http.post("/graphql", json={"query": QUERY})  # warm: the same path as below
         with count_statements(engine) as counter:
             assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
@@ -74,6 +75,10 @@ async def test_two_workers_add_up(
         **os.environ,
         "DATABASE_URL": url,
         "CATALOG_RATE_LIMIT": "0",
+        # Every probe computed on one path (a cache hit runs no SQL; a document's first sight
+        # is the resolvers', later ones compiled): the statements add up exactly.
+        "CATALOG_RESPONSE_CACHE": "off",
+        "CATALOG_COMPILER": "off",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
     log = tmp_path / "serve.log"
@@ -135,7 +140,7 @@ async def test_two_workers_add_up(
         f"+{statements:g} (expected {REQUESTS} x {per_probe} = {REQUESTS * per_probe})"
     )
     assert len(workers) == 2, workers  # both workers served and both are counted
-    assert per_probe >= 1  # one compiled statement, or the resolver path's several
+    assert per_probe > 1
     assert requests == REQUESTS
     assert statements == REQUESTS * per_probe
     histogram = "catalog_http_request_duration_seconds_count"
@@ -145,4 +150,6 @@ async def test_two_workers_add_up(
     created = {"source": "litellm", "kind": "models", "result": "created"}
     assert value(with_import, "catalog_import_rows_total", created) == 2
     # Live gauges: two pools of the configured size, nothing checked out when idle.
-    assert value(with_import, "catalog_db_pool_connections_in_use") == 0
+    # No request holds a connection any more; the live catalog's event hub may hold one per
+    # worker (its listener), never more.
+    assert value(with_import, "catalog_db_pool_connections_in_use") <= 2

@@ -40,6 +40,7 @@ from app.http import caching
 from app.http.compression import choose_encoding, compress, is_compressible
 from app.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON
 from app.http.request_id import request_id_of
+from app.observability.request_context import note_operation
 
 logger = logging.getLogger("app.cache")
 
@@ -194,6 +195,8 @@ class ResponseCacheMiddleware:
             await (self._validated(scope, send, headers, run) if get else run(send))
             return
         assert info is not None
+        # The operation, for metrics and the request log (a hit never reaches the executor).
+        note_operation(name if name is not None else next(iter(info.operations)))
         canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
         key = ("graphql", info.digest, name, canonical, _scope_key(viewer), media)
         await self._cached(scope, send, headers, key, run, get=get, graphql=True)
