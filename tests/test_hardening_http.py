@@ -572,7 +572,11 @@ async def test_database_slow(databases: DatabaseFactory, seeded_template: str) -
 
     def slow(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> tuple[str, Any]:
         if statement.lstrip().upper().startswith("SELECT"):
-            statement = f"SELECT pg_sleep(0.05), * FROM ({statement}) AS slowed"
+            # At least one row (a lookup that finds nothing sleeps too), so pg_sleep runs.
+            statement = (
+                f"SELECT pg_sleep(0.05), slowed.* FROM (SELECT 1) AS one"
+                f" LEFT JOIN ({statement}) AS slowed ON true"
+            )
         return statement, params
 
     event.listen(engine.sync_engine, "before_cursor_execute", slow, retval=True)

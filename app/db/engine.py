@@ -25,6 +25,12 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     # invalidates the pool's other connections, so the next requests reconnect.
     kwargs["pool_size"] = POOL_SIZE
     kwargs["max_overflow"] = POOL_OVERFLOW
+    if url.get_backend_name() == "postgresql":
+        # Prepared statements keep their generic plan. The compiled path's statements are
+        # large (planning one can cost more than running it) and their parameters are page
+        # sizes, cursors and keys, which a generic plan serves as well as a custom one; left
+        # to itself PostgreSQL re-plans a statement whose cursor is sometimes null every time.
+        kwargs["connect_args"] = {"server_settings": {"plan_cache_mode": "force_generic_plan"}}
     if url.get_backend_name() == "sqlite":
         # Pooled too: opening an aiosqlite connection starts a thread and runs the PRAGMAs.
         # The busy timeout lets concurrent writers queue.

@@ -5,8 +5,9 @@ whose document was parsed and validated before (the `documents` cache remembers 
 under the schema's rules and limits), whose operation compiles (plan.py), whose variables
 coerce, whose node count is within the limit, and whose arguments the resolvers would accept.
 Anything else — a first sight of a document, a refusal, an error to report — goes to the
-resolver path, which reports it. Each root field runs one statement in the request's one
-read-only transaction; the database writes the JSON and the bytes are spliced into the body.
+resolver path, which reports it. Each root field runs one statement (several run in one
+read-only transaction: `app.db.driver_reads`); the database writes the JSON and the bytes
+are spliced into the body.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.auth import ANONYMOUS, Viewer
-from app.db.reads import ReadScope
+from app.db.driver_reads import fetch_texts
 from app.graphql.compiler.mapping import Builder, compilable
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable, bind, make_plan, plans
@@ -33,7 +34,7 @@ from app.graphql.documents import documents
 from app.graphql.errors import format_error
 from app.observability.request_context import note_operation
 from app.repositories.keyset import MAX_CURSOR_LENGTH
-from app.repositories.statements import dialect_of, statements
+from app.repositories.statements import statements
 
 if TYPE_CHECKING:
     from app.graphql.view import CatalogGraphQL
@@ -163,30 +164,24 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
         logger.debug("arguments left to the resolver path", exc_info=True)
         return None
     request_id = view.request_id(request)
-    scope = ReadScope(view.executor.sessions)
+    engine = view.executor.sessions.kw["bind"]
     try:
-        async with scope.use() as session:
-            dialect = dialect_of(session)
-            connection = await session.connection()
-            answers: list[str | None] = []
-            for root, shape, params in prepared_roots:
+        dialect = engine.dialect.name
+        texts: list[tuple[str, tuple[Any, ...]]] = []
+        for root, shape, params in prepared_roots:
 
-                def build(root: Bound = root) -> CompiledStatement:
-                    return _compile(root, dialect, viewer, connection.dialect)
+            def build(root: Bound = root) -> CompiledStatement:
+                return _compile(root, dialect, viewer, engine.dialect)
 
-                compiled = statements.get(
-                    ("compiled", dialect, viewer.organization_id, root.name, shape), build
-                )
-                result = await connection.exec_driver_sql(
-                    compiled.sql, compiled.arguments(params.values)
-                )
-                answers.append(result.scalar_one())
+            compiled = statements.get(
+                ("compiled", dialect, viewer.organization_id, root.name, shape), build
+            )
+            texts.append((compiled.sql, compiled.arguments(params.values)))
+        answers = await fetch_texts(engine, texts)
     except Exception:
         # A database failure is reported by the resolver path (its classification).
         logger.debug("compiled operation failed; the resolver path answers", exc_info=True)
         return None
-    finally:
-        await scope.close()
     if any(answer is None for answer in answers):
         # Something asked for is missing: the resolver path answers, which also finds a model
         # by another spelling of its name (models_repo.by_other_spellings) and says not_found.
