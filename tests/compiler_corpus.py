@@ -63,6 +63,8 @@ class Catalog:
     providers: list[str]
     tags: list[str]
     modalities: list[str]
+    # Global ids for `node`: every compiled type, private objects, misses, other types.
+    node_ids: list[str] = field(default_factory=list)
 
 
 MODEL_SCALARS = [
@@ -82,6 +84,8 @@ SCORE_SCALARS = [
     "id", "benchmarkId", "benchmarkName", "category", "score", "maxScore", "normalizedScore",
     "isSelfReported", "isVerified", "kind", "scoredAt", "source", "sourceUrl", "uncertainty",
 ]  # fmt: skip
+ORGANIZATION_SCALARS = ["id", "slug", "name", "description", "url", "createdAt"]
+LICENSE_SCALARS = ["id", "slug", "name", "allowCommercial", "url"]
 BENCHMARK_SCALARS = ["id", "slug", "name", "category", "maxScore", "higherIsBetter", "url"]
 PRICE_SCALARS = [
     "providerId", "providerName", "status", "inputPricePerM", "outputPricePerM", "validFrom",
@@ -195,6 +199,23 @@ class Generator:
             parts.append("...ModelBits")
         return " ".join(parts)
 
+    def node(self, fragment: bool) -> str:
+        """A `node` selection: the interface's fields and a fragment per type (some)."""
+        parts = [self.scalars(["id", "__typename"], 0, 2)]
+        kinds = {
+            "Model": lambda: self.model(1, fragment),
+            "ModelVersion": lambda: (
+                self.version(1) + (" model { name slug }" if self.random.random() < 0.5 else "")
+            ),
+            "Organization": lambda: self.scalars(ORGANIZATION_SCALARS),
+            "License": lambda: self.scalars(LICENSE_SCALARS),
+            "Family": lambda: self.scalars(["id", "slug", "name"]),
+            "Benchmark": lambda: self.scalars(BENCHMARK_SCALARS),
+        }
+        for type_name in self.pick(list(kinds), 1, 4):
+            parts.append(f"... on {type_name} {{ {kinds[type_name]()} }}")
+        return " ".join(p for p in parts if p)
+
     def model_filter(self) -> dict[str, Any]:
         c = self.catalog
         choices: list[tuple[str, Any]] = [
@@ -278,6 +299,9 @@ class Generator:
                     for p in parts
                 )  # fmt: skip
                 roots.append(f"{key}: compareVersions(org: $org{index}, name: $name{index}) {{ {text} }}")  # fmt: skip
+            elif self.catalog.node_ids and self.random.random() < 0.25:
+                variables[f"id{index}"] = self.random.choice(self.catalog.node_ids)
+                roots.append(f"{key}: node(id: $id{index}) {{ {self.node(fragment)} }}")
             else:
                 org, name = self.random.choice(self.catalog.models)
                 if self.random.random() < 0.15:
@@ -303,6 +327,8 @@ class Generator:
                 declared.append(f"${name}: ModelOrder")
             elif name.startswith("c"):
                 declared.append(f"${name}: String")
+            elif name.startswith("id"):
+                declared.append(f"${name}: ID!")
             elif name.startswith("bench") or name.startswith(("org", "name")):
                 declared.append(f"${name}: String!")
         signature = f"({', '.join(declared)})" if declared else ""

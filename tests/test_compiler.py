@@ -115,3 +115,60 @@ async def test_missing_model_is_not_found_with_null_data(seeded_engine):
     assert error["extensions"]["type"] == "not_found"
     assert error["path"] == ["model"]
     assert error["message"] == "Model 'meta/no-such-model' not found"
+
+
+NODE = """query Node($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Model { name organization { slug } latestVersion { version } }
+    ... on ModelVersion { version files { path } model { name } }
+    ... on Organization { slug name }
+    ... on License { slug allowCommercial }
+    ... on Family { slug }
+    ... on Benchmark { slug maxScore }
+  }
+}"""
+
+
+async def test_node_compiles_for_its_mapped_types(seeded_engine):
+    ids_query = """{ models(first: 5) { nodes { id organization { id } license { id }
+      family { id } latestVersion { id } topScores(limit: 1) { benchmark { id } } } }
+      detail: model(org: "meta", name: "llama-chat-8b") { latestVersion { id } } }"""
+    async with _client(seeded_engine) as http, _client(seeded_engine, compiler=False) as off:
+        answer = (await _post(off, ids_query))["data"]
+        found = answer["models"]["nodes"]
+        ids = {"ModelVersion": answer["detail"]["latestVersion"]["id"]}
+        for model in found:
+            ids.setdefault("Model", model["id"])
+            for name, value in [
+                ("Organization", model["organization"]),
+                ("License", model["license"]),
+                ("Family", model["family"]),
+                ("ModelVersion", model["latestVersion"]),
+            ] + [("Benchmark", s["benchmark"]) for s in model["topScores"]]:
+                if value is not None:
+                    ids.setdefault(name, value["id"])
+        assert set(ids) == {"Model", "Organization", "License", "Family", "ModelVersion",
+                            "Benchmark"}  # fmt: skip
+        for type_name, global_id in ids.items():
+            expected = await _post(off, NODE, {"id": global_id})
+            with count_statements(seeded_engine) as counter:
+                body = await _post(http, NODE, {"id": global_id})
+            assert body["extensions"]["plan"] == "compiled", type_name
+            assert counter.count == 1, counter.statements
+            assert body["data"] == expected["data"]
+            assert body["data"]["node"]["__typename"] == type_name
+
+
+@pytest.mark.parametrize(
+    "global_id",
+    ["TW9kZWw6OTk5OTk5", "bm90LWFuLWlk", "UHJvdmlkZXI6MQ=="],  # Model:999999, junk, Provider:1
+)
+async def test_node_misses_and_other_types_are_answered_by_the_resolvers(seeded_engine, global_id):
+    async with _client(seeded_engine) as http, _client(seeded_engine, compiler=False) as off:
+        expected = await off.post("/graphql", json={"query": NODE, "variables": {"id": global_id}})
+        got = await http.post("/graphql", json={"query": NODE, "variables": {"id": global_id}})
+        assert got.json()["extensions"]["plan"] == "resolver"
+        for body in (expected.json(), got.json()):
+            assert body.get("errors") or body["data"]["node"]["__typename"] == "Provider"
+        assert got.status_code == expected.status_code

@@ -24,9 +24,11 @@ from app.db.tables import (
     ModelModalityRow,
     ModelRow,
     ModelTagRow,
+    ModelVersionRow,
     OrganizationRow,
     ProviderRow,
 )
+from app.graphql.types.node import to_global_id
 from app.main import create_app
 from app.settings import Settings
 from tests.access_support import Tokens
@@ -76,7 +78,24 @@ async def _catalog(engine: Any) -> Catalog:
             providers=await column(select(ProviderRow.slug)),
             tags=await column(select(ModelTagRow.identifier)),
             modalities=await column(select(ModelModalityRow.modality)),
+            node_ids=await _node_ids(conn),
         )
+
+
+async def _node_ids(conn: Any) -> list[str]:
+    """A few ids of each type `node` compiles (private models and versions among them, as
+    the tokens fixture makes them), ids of nothing, and ids of a type left to the resolvers."""
+    ids: list[str] = []
+    for type_name, table in [
+        ("Model", ModelRow), ("ModelVersion", ModelVersionRow), ("Organization", OrganizationRow),
+        ("License", LicenseRow), ("Family", FamilyRow), ("Benchmark", BenchmarkRow),
+    ]:  # fmt: skip
+        pks = sorted(row[0] for row in (await conn.execute(select(table.id))).all())
+        chosen = pks[:4] + pks[-4:]  # the private objects are the newest
+        ids += [to_global_id(type_name, pk) for pk in chosen]
+        ids.append(to_global_id(type_name, (pks[-1] if pks else 0) + 1000))  # nothing
+    ids += [to_global_id("Provider", 1), to_global_id("BenchmarkScore", 1)]
+    return ids
 
 
 def _comparable(response: httpx.Response) -> Any:

@@ -51,6 +51,11 @@ def _visible_versions(viewer: Viewer) -> keyset.AnySelect:
     )
 
 
+def by_id_source(viewer: Viewer) -> keyset.AnySelect:
+    """The rows `by_ids` reads (DELETED ones too: an id names what it names), unfiltered."""
+    return _visible_versions(viewer)
+
+
 def _filtered(stmt: keyset.AnySelect, f: VersionFilter) -> keyset.AnySelect:
     if f.statuses is None:
         stmt = stmt.where(ModelVersionRow.status != DELETED)

@@ -28,7 +28,7 @@ from app.db.driver_reads import fetch_texts
 from app.graphql.compiler.mapping import Builder, compilable
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable, bind, make_plan, plans
-from app.graphql.compiler.roots import ROOTS
+from app.graphql.compiler.roots import ROOTS, concrete_type
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import documents
 from app.graphql.errors import format_error
@@ -155,7 +155,7 @@ async def _answer(view: CatalogGraphQL, request: Request) -> Response | None:
         return None
     viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
     try:
-        roots = bind(plan.roots, coerced)
+        roots = bind(plan.roots, coerced, concrete_type)
         prepared_roots = [_prepare(root, viewer) for root in roots]
     except NotCompilable as reason:
         logger.debug("resolver path: %s", reason)

@@ -23,8 +23,10 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -57,6 +59,9 @@ class PlanField:
     # (include?, variable name) conditions still to check per request.
     conditions: tuple[tuple[bool, str], ...]
     children: list[PlanField]
+    # For a field of an abstract type (`node`): its selection for a concrete type, which
+    # the request's arguments decide (`bind`).
+    by_type: Callable[[str], list[PlanField]] | None = None
 
 
 @dataclass
@@ -124,7 +129,7 @@ def make_plan(
     try:
         query_type = schema.query_type
         assert query_type is not None
-        roots = _collect(operation.selection_set, query_type, fragments, compilable, ())
+        roots = _collect(schema, operation.selection_set, query_type, fragments, compilable, ())
     except NotCompilable:
         return None
     return Plan(operation, roots, frozenset(_cursor_variables(roots)))
@@ -163,7 +168,19 @@ def _condition(directives: Any) -> tuple[tuple[bool, str], ...] | None:
     return tuple(conditions)
 
 
+def _applies(schema: GraphQLSchema, condition: Any, parent: GraphQLObjectType) -> bool:
+    """Whether a fragment's type condition covers `parent` (itself, an interface of it, or
+    a union holding it)."""
+    if condition is None or condition.name.value == parent.name:
+        return True
+    named = schema.get_type(condition.name.value)
+    return isinstance(named, GraphQLInterfaceType | GraphQLUnionType) and schema.is_sub_type(
+        named, parent
+    )
+
+
 def _collect(
+    schema: GraphQLSchema,
     selection_set: SelectionSetNode,
     parent: GraphQLObjectType,
     fragments: Mapping[str, FragmentDefinitionNode],
@@ -178,7 +195,7 @@ def _collect(
             continue
         conditions = inherited + conditions
         if isinstance(selection, FieldNode):
-            found.append(_field(selection, parent, fragments, compilable, conditions, seen))
+            found.append(_field(schema, selection, parent, fragments, compilable, conditions, seen))
             continue
         if isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
@@ -190,16 +207,22 @@ def _collect(
             assert isinstance(selection, InlineFragmentNode)
             fragment = selection
             seen_here = seen
-        condition = fragment.type_condition
-        if condition is not None and condition.name.value != parent.name:
-            raise NotCompilable("fragment on another type")
+        if not _applies(schema, fragment.type_condition, parent):
+            continue  # a fragment for another type of an abstract field's possible types
         found.extend(
-            _collect(fragment.selection_set, parent, fragments, compilable, conditions, seen_here)
+            _collect(
+                schema, fragment.selection_set, parent, fragments, compilable, conditions, seen_here
+            )
         )
     return found
 
 
+# Fields of an abstract type that compile: their concrete type comes from an argument.
+ABSTRACT_ROOTS = frozenset({"node"})
+
+
 def _field(
+    schema: GraphQLSchema,
     node: FieldNode,
     parent: GraphQLObjectType,
     fragments: Mapping[str, FragmentDefinitionNode],
@@ -217,16 +240,36 @@ def _field(
     definition = parent.fields[name]
     named = get_named_type(definition.type)
     children: list[PlanField] = []
-    if node.selection_set is not None:
-        if not isinstance(named, GraphQLObjectType):
+    selection_set = node.selection_set
+    if selection_set is not None and not isinstance(named, GraphQLObjectType):
+        if parent.name != "Query" or name not in ABSTRACT_ROOTS:
             raise NotCompilable("abstract type")
-        children = _collect(node.selection_set, named, fragments, compilable, (), seen)
+        chosen: dict[str, list[PlanField]] = {}
+
+        def by_type(type_name: str) -> list[PlanField]:
+            if type_name not in chosen:
+                concrete = schema.get_type(type_name)
+                assert isinstance(concrete, GraphQLObjectType)
+                chosen[type_name] = _collect(
+                    schema, selection_set, concrete, fragments, compilable, (), seen
+                )
+            return chosen[type_name]
+
+        return PlanField(key, name, node, definition, named.name, conditions, [], by_type)
+    if selection_set is not None:
+        assert isinstance(named, GraphQLObjectType)
+        children = _collect(schema, selection_set, named, fragments, compilable, (), seen)
     return PlanField(key, name, node, definition, named.name, conditions, children)
 
 
-def bind(fields: list[PlanField], variables: VariableValues) -> list[Bound]:
+def bind(
+    fields: list[PlanField],
+    variables: VariableValues,
+    concrete: Callable[[str, dict[str, Any]], str] | None = None,
+) -> list[Bound]:
     """This request's fields: conditions applied, one per response key, arguments coerced
-    (`variables` as graphql-core's `get_variable_values` coerced them)."""
+    (`variables` as graphql-core's `get_variable_values` coerced them). `concrete` names
+    the type an abstract root field's arguments select (NotCompilable when none compiles)."""
     merged: OrderedDict[str, list[PlanField]] = OrderedDict()
     values = variables.coerced
     for plan_field in fields:
@@ -240,15 +283,22 @@ def bind(fields: list[PlanField], variables: VariableValues) -> list[Bound]:
             if first.node.arguments or first.definition.args
             else {}
         )
-        children = [c for f in group for c in f.children]
+        type_name = first.type_name
+        if first.by_type is not None:
+            if concrete is None:
+                raise NotCompilable(f"{first.name}: no concrete type")
+            type_name = concrete(first.name, args)
+            children = [c for f in group if f.by_type for c in f.by_type(type_name)]
+        else:
+            children = [c for f in group for c in f.children]
         bound.append(
             Bound(
                 key,
                 first.name,
-                first.type_name,
+                type_name,
                 [f.node for f in group],
                 args,
-                bind(children, variables) if children else [],
+                bind(children, variables, concrete) if children else [],
             )
         )
     return bound

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import String, bindparam, case, func, literal, select
+from sqlalchemy import Integer, String, bindparam, case, func, literal, select
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
 from strawberry.types.arguments import convert_argument
@@ -19,6 +19,8 @@ from strawberry.types.arguments import convert_argument
 from app.auth import Viewer
 from app.db.tables import (
     BenchmarkRow,
+    FamilyRow,
+    LicenseRow,
     ModelRow,
     ModelVersionRow,
     OrganizationRow,
@@ -30,6 +32,7 @@ from app.graphql.compiler.mapping import Builder, Src, model_node, node_json, pr
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable
 from app.graphql.inputs import LeaderboardFilter, ModelFilter, ModelOrder
+from app.graphql.types.node import from_global_id
 from app.repositories import keyset
 from app.repositories import models as models_repo
 from app.repositories import scores as scores_repo
@@ -266,7 +269,62 @@ def _emit_compare(b: Builder, f: Bound) -> Any:
     return select(j.obj(pairs)).select_from(found).scalar_subquery()
 
 
+def _model_source(viewer: Viewer) -> Any:
+    return models_repo.read_base().where(model_visible(viewer))
+
+
+def _table_source(row: Any) -> Callable[[Viewer], Any]:
+    return lambda _viewer: select(row.__table__)
+
+
+# `node`'s types that compile, each with the rows its loader reads (the same visibility):
+# the resolver path's `_RESOLVERS` in app/graphql/queries/nodes.py.
+NODE_SOURCES: dict[str, tuple[Any, Callable[[Viewer], Any]]] = {
+    "Model": (ModelRow.id, _model_source),
+    "ModelVersion": (ModelVersionRow.id, versions_repo.by_id_source),
+    "Organization": (OrganizationRow.id, _table_source(OrganizationRow)),
+    "License": (LicenseRow.id, _table_source(LicenseRow)),
+    "Family": (FamilyRow.id, _table_source(FamilyRow)),
+    "Benchmark": (BenchmarkRow.id, _table_source(BenchmarkRow)),
+}
+
+
+def concrete_type(field_name: str, args: dict[str, Any]) -> str:
+    """The type an abstract root field selects: `node(id:)`'s, from its id."""
+    if field_name != "node":
+        raise NotCompilable(field_name)
+    try:
+        type_name, _pk = from_global_id(args["id"])
+    except Exception as error:
+        raise NotCompilable("node id") from error  # the resolver path reports it
+    if type_name not in NODE_SOURCES:
+        raise NotCompilable(f"node of {type_name}")
+    return type_name
+
+
+def _prepare_node(f: Bound, params: Params, viewer: Viewer) -> Any:
+    type_name, pk = from_global_id(f.args["id"])
+    f.extra["pk"] = params.add(pk)
+    return (type_name, prepare_fields(type_name, f.children, params, viewer))
+
+
+def _emit_node(b: Builder, f: Bound) -> Any:
+    column, source = NODE_SOURCES[f.type_name]
+    found = (
+        source(b.viewer)
+        .where(column == bindparam(f.extra["pk"], type_=Integer()))
+        .subquery(b.name("nd"))
+    )
+    item = node_json(b, f.type_name, Src(found), f.children)
+    return select(item).select_from(found).scalar_subquery()
+
+
+def _node_missing(f: Bound) -> Exception:
+    return NotFound(f"No object with id '{f.args['id'][:100]}'")
+
+
 ROOTS: dict[str, Root] = {
+    "node": Root(_prepare_node, _emit_node, _node_missing),
     "compareVersions": Root(_prepare_compare, _emit_compare, _model_missing),
     "leaderboard": Root(_prepare_leaderboard, _emit_leaderboard, _leaderboard_missing),
     "models": Root(_prepare_models, _emit_models),
