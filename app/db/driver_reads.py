@@ -35,9 +35,23 @@ async def fetch_texts(engine: AsyncEngine, statements: Sequence[Statement]) -> l
         if engine.dialect.name == "postgresql":
             return await _postgresql(driver, statements)
         return await _sqlite(driver, statements)
+    except BaseException as error:
+        if _connection_lost(engine, error):
+            await greenlet_spawn(fairy.invalidate, error)  # not back into the pool
+        raise
     finally:
         # Checking in may talk to the driver (a reset), which SQLAlchemy does in a greenlet.
         await greenlet_spawn(fairy.close)
+
+
+def _connection_lost(engine: AsyncEngine, error: BaseException) -> bool:
+    """Whether the connection may be unusable: anything but an error the server reported
+    (a statement timeout, say, leaves it as good as before)."""
+    if engine.dialect.name != "postgresql":
+        return False
+    import asyncpg  # type: ignore[import-untyped]
+
+    return not isinstance(error, asyncpg.PostgresError)
 
 
 def _announced(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> Statement:

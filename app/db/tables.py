@@ -98,7 +98,7 @@ class ModelRow(TimestampMixin, Base):
     source_paper: Mapped[str | None] = mapped_column(String(500))
     source_weights: Mapped[str | None] = mapped_column(String(500))
     source_repo: Mapped[str | None] = mapped_column(String(500))
-    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     download_count: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
     # Read copies of model_modalities / model_tags (those tables serve the filters).
     modalities: Mapped[list[str]] = mapped_column(JSONType, default=list)
