@@ -33,15 +33,24 @@ async def fetch_texts(engine: AsyncEngine, statements: Sequence[Statement]) -> l
     try:
         driver: Any = fairy.driver_connection
         if engine.dialect.name == "postgresql":
-            return await _postgresql(driver, statements)
-        return await _sqlite(driver, statements)
+            texts = await _postgresql(driver, statements)
+        else:
+            texts = await _sqlite(driver, statements)
     except BaseException as error:
         if _connection_lost(engine, error):
-            await greenlet_spawn(fairy.invalidate, error)  # not back into the pool
+            await greenlet_spawn(fairy.invalidate, error)  # closed, not back into the pool
+            raise
+        await _check_in(fairy)
         raise
-    finally:
-        # Checking in may talk to the driver (a reset), which SQLAlchemy does in a greenlet.
-        await greenlet_spawn(fairy.close)
+    await _check_in(fairy)
+    return texts
+
+
+async def _check_in(fairy: Any) -> None:
+    # Every path here ends its own transaction, so the pool's reset-on-return rollback (a
+    # thread hop on aiosqlite) is skipped, as `Connection.close` skips it. Checking in may
+    # still talk to the driver (closing an overflow connection): in a greenlet.
+    await greenlet_spawn(fairy._close_special, True)
 
 
 def _connection_lost(engine: AsyncEngine, error: BaseException) -> bool:
@@ -71,16 +80,16 @@ async def _postgresql(driver: Any, statements: Sequence[Statement]) -> list[str 
 
 
 async def _sqlite(driver: Any, statements: Sequence[Statement]) -> list[str | None]:
+    # `execute_fetchall`: one trip to aiosqlite's thread per statement (execute, fetch, close).
     if len(statements) == 1:
         return [await _sqlite_one(driver, *statements[0])]
-    await driver.execute("BEGIN DEFERRED")
+    await driver.execute_fetchall("BEGIN DEFERRED")
     try:
         return [await _sqlite_one(driver, sql, args) for sql, args in statements]
     finally:
-        await driver.execute("ROLLBACK")
+        await driver.execute_fetchall("ROLLBACK")
 
 
 async def _sqlite_one(driver: Any, sql: str, args: Sequence[Any]) -> str | None:
-    async with driver.execute(sql, tuple(args)) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else row[0]
+    rows = await driver.execute_fetchall(sql, tuple(args))
+    return None if not rows else rows[0][0]
