@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, tuple_
@@ -295,8 +296,11 @@ def filter_conditions(f: ModelFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+@lru_cache(maxsize=256)
 def _order_source(order: ModelOrder) -> tuple[keyset.AnySelect, list[keyset.SortKey]]:
-    """The base statement for an ordering and its sort keys (always ending with the id)."""
+    """The base statement for an ordering and its sort keys (always ending with the id).
+    Built once per ordering: statements are immutable, and building one costs more than
+    the compiled path's whole per-request work. (Callers never mutate the keys list.)"""
     stmt = read_base()
     tiebreak = keyset.SortKey(ModelRow.id, order.descending, "int")
     desc = order.descending
