@@ -132,6 +132,14 @@ def node_json(b: Builder, type_name: str, src: Src, fields: list[Bound]) -> Expr
     return b.j.obj(pairs)
 
 
+def json_list(
+    b: Builder, type_name: str, rows: FromClause, order: list[Any], fields: list[Bound]
+) -> Expr:
+    """The JSON array of `type_name` objects, one per row of `rows`, in `order`."""
+    item = node_json(b, type_name, Src(rows), fields)
+    return b.j.nested(select(b.j.agg(item, order)).select_from(rows).scalar_subquery())
+
+
 def prepare_fields(
     parent: str, fields: list[Bound], params: Params, viewer: Viewer
 ) -> tuple[Any, ...]:
@@ -249,8 +257,7 @@ def _files(b: Builder, src: Src, f: Bound) -> Expr:
         .correlate(src.table)
         .subquery(b.name("vf"))
     )
-    item = node_json(b, "VersionFile", Src(rows), f.children)
-    return b.j.nested(select(b.j.agg(item, [rows.c.path])).select_from(rows).scalar_subquery())
+    return json_list(b, "VersionFile", rows, [rows.c.path], f.children)
 
 
 def _is_active(b: Builder, src: Src, _f: Bound) -> Expr:
@@ -391,9 +398,8 @@ def _top_scores(b: Builder, src: Src, f: Bound) -> Expr:
         .limit(bindparam(f.extra["limit"]))
         .subquery(b.name("ts"))
     )
-    item = node_json(b, "BenchmarkScore", Src(top), f.children)
     top_order = [top.c.normalized_score.is_(None).asc(), top.c.normalized_score.desc(), top.c.id]
-    return b.j.nested(select(b.j.agg(item, top_order)).select_from(top).scalar_subquery())
+    return json_list(b, "BenchmarkScore", top, top_order, f.children)
 
 
 def _prepare_providers(f: Bound, params: Params, viewer: Viewer) -> Any:
@@ -411,9 +417,9 @@ def _providers(b: Builder, src: Src, f: Bound) -> Expr:
         .correlate(src.table)
         .subquery(b.name("pp"))
     )
-    item = node_json(b, "ProviderPricing", Src(prices), f.children)
-    order = [prices.c.provider_name, prices.c.id]
-    return b.j.nested(select(b.j.agg(item, order)).select_from(prices).scalar_subquery())
+    return json_list(
+        b, "ProviderPricing", prices, [prices.c.provider_name, prices.c.id], f.children
+    )
 
 
 def _external_ids(b: Builder, src: Src, f: Bound) -> Expr:
@@ -425,9 +431,7 @@ def _external_ids(b: Builder, src: Src, f: Bound) -> Expr:
         .correlate(src.table)
         .subquery(b.name("xi"))
     )
-    item = node_json(b, "ExternalId", Src(rows), f.children)
-    order = [rows.c.source, rows.c.id]
-    return b.j.nested(select(b.j.agg(item, order)).select_from(rows).scalar_subquery())
+    return json_list(b, "ExternalId", rows, [rows.c.source, rows.c.id], f.children)
 
 
 def _sources(b: Builder, src: Src, f: Bound) -> Expr:
@@ -534,6 +538,7 @@ __all__ = [
     "OrganizationRow",
     "Src",
     "compilable",
+    "json_list",
     "model_node",
     "node_json",
 ]

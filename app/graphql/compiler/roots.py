@@ -28,7 +28,14 @@ from app.db.tables import (
 )
 from app.errors import NotFound
 from app.graphql.compiler.connections import connection_json, prepare_page
-from app.graphql.compiler.mapping import Builder, Src, model_node, node_json, prepare_fields
+from app.graphql.compiler.mapping import (
+    Builder,
+    Src,
+    json_list,
+    model_node,
+    node_json,
+    prepare_fields,
+)
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable
 from app.graphql.inputs import LeaderboardFilter, ModelFilter, ModelOrder
@@ -234,9 +241,8 @@ def _emit_compare(b: Builder, f: Bound) -> Any:
             pairs.append((part.key, j.concat(found.c.org_slug, j.string("/"), found.c.slug)))
         elif part.name == "versions":
             versions = compared()
-            item = node_json(b, "ModelVersion", Src(versions), part.children)
-            agg = select(j.agg(item, [versions.c.vrn])).select_from(versions).scalar_subquery()
-            pairs.append((part.key, j.nested(agg)))
+            listed = json_list(b, "ModelVersion", versions, [versions.c.vrn], part.children)
+            pairs.append((part.key, listed))
         elif part.name == "metricKeys":
             keys = keys_of(compared())
             agg = select(j.agg(keys.c.key, [keys.c.key])).select_from(keys).scalar_subquery()
