@@ -165,3 +165,43 @@ async def test_leaderboard_walk(client):
         after = conn["pageInfo"]["endCursor"]
     assert len(ids) == len(set(ids)) == conn["totalCount"] > 7
     assert ranks == sorted(ranks) and ranks[0] == 1
+
+
+def _dumped_cursor(values, keys):
+    """The cursor's spelling as first defined: base64 of json.dumps of {"o": tag, "v": [...]}."""
+    from app.repositories import keyset
+
+    payload = {
+        "o": keyset.ordering_tag(keys),
+        "v": [keyset._encode_value(v, k.codec) for v, k in zip(values, keys, strict=True)],
+    }
+    return base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).decode()
+
+
+def test_cursor_writer_spells_cursors_as_json_dumps():
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import column
+
+    from app.repositories import keyset
+
+    keys = [
+        keyset.SortKey(column("a"), True, "float"),
+        keyset.SortKey(column("b"), False, "str"),
+        keyset.SortKey(column("c"), False, "date"),
+        keyset.SortKey(column("d"), False, "datetime"),
+        keyset.SortKey(column("e"), False, "bool"),
+        keyset.SortKey(column("f"), False, "bytes"),
+        keyset.SortKey(column("g"), False, "int"),
+    ]
+    when = datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    rows = [
+        [0.1, 'x"\u00e9\n\u2028\\', date(2020, 1, 2), when, True, b"\x00\xff", 2**40],
+        [float("nan"), None, None, None, False, None, -5],
+        [float("-inf"), "", None, None, None, b"", 0],
+        [1e16, "\U0001f4a5", None, None, None, None, None],
+        [-0.0, "\t", None, None, None, None, 1],
+    ]
+    write = keyset.CursorWriter(keys)
+    for values in rows:
+        assert write(values) == keyset.encode_cursor(values, keys) == _dumped_cursor(values, keys)

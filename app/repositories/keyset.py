@@ -140,15 +140,47 @@ def ordering_tag(keys: Sequence[SortKey]) -> str:
     return hashlib.sha256(spec.encode()).hexdigest()[:8]
 
 
+# Non-ASCII text as UTF-8 (not \u escapes): the spelling a database's JSON writes too, so
+# that compiled operations (app/graphql/compiler) make the same cursors.
+_CURSOR_JSON = json.JSONEncoder(ensure_ascii=False)
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _json_value(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)` for a cursor value, without building an
+    encoder per call (a page's cursors are written one per row)."""
+    if value is None:
+        return "null"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is str:
+        return _json_string(value)
+    return _CURSOR_JSON.encode(value)
+
+
+class CursorWriter:
+    """`encode_cursor` for one ordering: its tag is computed once (a page writes a cursor
+    per row; the tag's hash and the keys' spelling cost more than the rest)."""
+
+    __slots__ = ("_codecs", "_prefix")
+
+    def __init__(self, keys: Sequence[SortKey]) -> None:
+        self._codecs = tuple(k.codec for k in keys)
+        # What json.dumps({"o": tag, "v": [...]}) writes before the list.
+        self._prefix = '{"o": "' + ordering_tag(keys) + '", "v": '
+
+    def __call__(self, values: Sequence[Any]) -> str:
+        encoded = [_encode_value(v, c) for v, c in zip(values, self._codecs, strict=True)]
+        text = self._prefix + "[" + ", ".join(map(_json_value, encoded)) + "]}"
+        return base64.urlsafe_b64encode(text.encode()).decode()
+
+
 def encode_cursor(values: Sequence[Any], keys: Sequence[SortKey]) -> str:
-    payload = {
-        "o": ordering_tag(keys),
-        "v": [_encode_value(v, k.codec) for v, k in zip(values, keys, strict=True)],
-    }
-    # Non-ASCII text as UTF-8 (not \u escapes): the spelling a database's JSON writes too, so
-    # that compiled operations (app/graphql/compiler) make the same cursors.
-    text = json.dumps(payload, ensure_ascii=False)
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    """The cursor of a row whose ordering values are `values` (`CursorWriter` for many)."""
+    return CursorWriter(keys)(values)
 
 
 def decode_cursor(cursor: str, keys: Sequence[SortKey], *, arg: str) -> tuple[Any, ...]:
@@ -365,7 +397,8 @@ def _shape(
     if not page.forward:
         rows.reverse()
     width = len(keys)
-    cursors = [encode_cursor(r[-width:], keys) for r in rows]
+    write = CursorWriter(keys)
+    cursors = [write(r[-width:]) for r in rows]
     if convert is not None:
         rows = [convert(r) for r in rows]
     return PageResult(

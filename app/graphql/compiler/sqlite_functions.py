@@ -15,7 +15,7 @@ from typing import Any
 from app.repositories import keyset
 
 _KEYS: dict[tuple[Any, ...], int] = {}
-_BY_ID: list[Sequence[keyset.SortKey]] = []
+_BY_ID: list[tuple[keyset.CursorWriter, tuple[str, ...]]] = []
 
 
 def register_keys(keys: Sequence[keyset.SortKey]) -> int:
@@ -25,7 +25,7 @@ def register_keys(keys: Sequence[keyset.SortKey]) -> int:
     found = _KEYS.get(signature)
     if found is None:
         found = len(_BY_ID)
-        _BY_ID.append(list(keys))
+        _BY_ID.append((keyset.CursorWriter(keys), signature[1]))
         _KEYS[signature] = found
     return found
 
@@ -54,10 +54,8 @@ def _value(raw: Any, codec: str) -> Any:
 
 
 def catalog_cursor(keys_id: int, *values: Any) -> str:
-    keys = _BY_ID[keys_id]
-    return keyset.encode_cursor(
-        [_value(v, k.codec) for v, k in zip(values, keys, strict=True)], keys
-    )
+    write, codecs = _BY_ID[keys_id]
+    return write([_value(v, codec) for v, codec in zip(values, codecs, strict=True)])
 
 
 def catalog_float(value: Any) -> str | None:
