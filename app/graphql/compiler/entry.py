@@ -28,6 +28,7 @@ from app.db.driver_reads import fetch_texts
 from app.graphql.compiler.mapping import Builder, compilable
 from app.graphql.compiler.params import Params
 from app.graphql.compiler.plan import Bound, NotCompilable, bind, make_plan, plans
+from app.graphql.compiler.prune import prune
 from app.graphql.compiler.roots import ROOTS, concrete_type
 from app.graphql.cost import MAX_REQUESTED_NODES, TooDeepToCost, requested_nodes
 from app.graphql.documents import documents
@@ -203,7 +204,7 @@ def _prepare(root: Bound, viewer: Viewer) -> tuple[Bound, Any, Params]:
 
 def _compile(root: Bound, dialect: str, viewer: Viewer, sa_dialect: Any) -> CompiledStatement:
     builder = Builder(dialect, viewer)
-    statement = select(builder.j.as_text(ROOTS[root.name].emit(builder, root)))
+    statement = prune(select(builder.j.as_text(ROOTS[root.name].emit(builder, root))))
     compiled = statement.compile(dialect=sa_dialect, compile_kwargs={"render_postcompile": True})
     names = tuple(compiled.positiontup or ())
     processors = dict(compiled._bind_processors)
