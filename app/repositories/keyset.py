@@ -165,15 +165,15 @@ class CursorWriter:
     """`encode_cursor` for one ordering: its tag is computed once (a page writes a cursor
     per row; the tag's hash and the keys' spelling cost more than the rest)."""
 
-    __slots__ = ("_codecs", "_prefix")
+    __slots__ = ("_prefix", "codecs")
 
     def __init__(self, keys: Sequence[SortKey]) -> None:
-        self._codecs = tuple(k.codec for k in keys)
+        self.codecs: tuple[Codec, ...] = tuple(k.codec for k in keys)
         # What json.dumps({"o": tag, "v": [...]}) writes before the list.
         self._prefix = '{"o": "' + ordering_tag(keys) + '", "v": '
 
     def __call__(self, values: Sequence[Any]) -> str:
-        encoded = [_encode_value(v, c) for v, c in zip(values, self._codecs, strict=True)]
+        encoded = [_encode_value(v, c) for v, c in zip(values, self.codecs, strict=True)]
         text = self._prefix + "[" + ", ".join(map(_json_value, encoded)) + "]}"
         return base64.urlsafe_b64encode(text.encode()).decode()
 

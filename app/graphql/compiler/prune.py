@@ -102,16 +102,17 @@ def _windowed(column: Any) -> bool:
 
 
 def _select_parts(select: Select[Any], keep: set[str] | None) -> Iterator[Any]:
-    """What a select reads: its columns (only `keep`'s when given), FROM, WHERE, ORDER BY,
-    LIMIT, OFFSET, HAVING."""
+    """What a select reads: its columns (only `keep`'s when given), FROM, WHERE, GROUP BY,
+    HAVING, ORDER BY, LIMIT, OFFSET."""
     for column in select.selected_columns:
         if keep is None or column.key in keep:
             yield column
     yield from select.get_final_froms()
     if select.whereclause is not None:
         yield select.whereclause
-    yield from select._order_by_clauses
+    yield from select._group_by_clauses
     yield from select._having_criteria
+    yield from select._order_by_clauses
     if select._limit_clause is not None:
         yield select._limit_clause
     if select._offset_clause is not None:
@@ -156,8 +157,9 @@ def _walk(statement: Select[Any], used: dict[Subquery, set[str]], prunable: _Pru
 
 
 class _Rebuild:
-    """The statement again, each prunable subquery replaced by one of its used columns (one
-    replacement per subquery, shared by every reference to it, correlated ones included)."""
+    """The statement again, each prunable subquery replaced by one selecting only its used
+    columns (one replacement per subquery, shared by every reference to it, correlated ones
+    included)."""
 
     def __init__(self, used: dict[Subquery, set[str]]) -> None:
         self.used = used

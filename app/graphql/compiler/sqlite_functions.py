@@ -15,7 +15,7 @@ from typing import Any
 from app.repositories import keyset
 
 _KEYS: dict[tuple[Any, ...], int] = {}
-_BY_ID: list[tuple[keyset.CursorWriter, tuple[str, ...]]] = []
+_BY_ID: list[keyset.CursorWriter] = []
 
 
 def register_keys(keys: Sequence[keyset.SortKey]) -> int:
@@ -25,7 +25,7 @@ def register_keys(keys: Sequence[keyset.SortKey]) -> int:
     found = _KEYS.get(signature)
     if found is None:
         found = len(_BY_ID)
-        _BY_ID.append((keyset.CursorWriter(keys), signature[1]))
+        _BY_ID.append(keyset.CursorWriter(keys))
         _KEYS[signature] = found
     return found
 
@@ -54,8 +54,8 @@ def _value(raw: Any, codec: str) -> Any:
 
 
 def catalog_cursor(keys_id: int, *values: Any) -> str:
-    write, codecs = _BY_ID[keys_id]
-    return write([_value(v, codec) for v, codec in zip(values, codecs, strict=True)])
+    write = _BY_ID[keys_id]
+    return write([_value(v, codec) for v, codec in zip(values, write.codecs, strict=True)])
 
 
 def catalog_float(value: Any) -> str | None:
