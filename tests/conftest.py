@@ -79,9 +79,12 @@ async def fresh_engine(
 ) -> AsyncIterator[AsyncEngine]:
     """A private copy of the demo catalog, for tests that write."""
     # PostgreSQL copies a template only while nobody is connected to it: close the shared
-    # engine's idle pooled connections first (it reconnects on its next use).
-    await seeded_engine.dispose()
-    engine = create_engine(await databases.copy(seeded_template, "fresh"))
+    # engine's idle pooled connections first (it reconnects on its next use). A field still
+    # reading after an earlier test's response was sent can check one out again after that
+    # dispose, so the copy disposes and retries while the template is busy.
+    engine = create_engine(
+        await databases.copy(seeded_template, "fresh", release=seeded_engine.dispose)
+    )
     yield engine
     await engine.dispose()
 

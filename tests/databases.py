@@ -6,9 +6,11 @@ process id and a random suffix) and drops them when it ends.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from sqlalchemy.engine import make_url
 POSTGRES_ADMIN_URL = os.environ.get(
     "CATALOG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+# CREATE DATABASE already waits 5 s for other sessions to leave; a few more tries cover a
+# connection that a late reader checked out again after `release`.
+_COPY_ATTEMPTS = 5
 
 
 def in_ci() -> bool:
@@ -64,13 +70,30 @@ class DatabaseFactory:
         self.created.append(name)
         return self.url_for(name)
 
-    async def copy(self, template_url: str, label: str) -> str:
+    async def copy(
+        self,
+        template_url: str,
+        label: str,
+        release: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
+        """A copy of the template; `release` closes this run's connections to it and is
+        called before the copy and again before each retry while PostgreSQL still sees
+        someone connected (it refuses to copy a template in use)."""
         name = self._name(label)
         template = make_url(template_url).database or ""
         if self.backend == "sqlite":
             shutil.copyfile(template, self.workdir / f"{name}.db")
         else:
-            await self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            for attempt in range(_COPY_ATTEMPTS):
+                if release is not None:
+                    await release()
+                try:
+                    await self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                    break
+                except asyncpg.ObjectInUseError:
+                    if attempt == _COPY_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.2)
         self.created.append(name)
         return self.url_for(name)
 
