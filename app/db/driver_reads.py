@@ -8,7 +8,8 @@ the statement itself on a small answer, so these go to the pooled driver connect
   `BEGIN`/`ROLLBACK` round trips); several run in one `REPEATABLE READ READ ONLY`
   transaction, as the resolver path's read scope does;
 - on SQLite (autocommit connections, see `app.db.engine`), one statement also runs alone;
-  several run in one deferred transaction (one WAL snapshot).
+  several run in one deferred transaction (one WAL snapshot); a short statement runs on the
+  event loop's thread, a long one on aiosqlite's (`app.db.sqlite_inline`).
 
 The connection comes from, and goes back to, the engine's pool, and each statement goes
 through the engine's `before_cursor_execute` listeners as Core's would (statement counts,
@@ -22,6 +23,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
+
+from app.db.sqlite_inline import inline_reads
 
 Statement = tuple[str, Sequence[Any]]
 
@@ -80,16 +83,11 @@ async def _postgresql(driver: Any, statements: Sequence[Statement]) -> list[str 
 
 
 async def _sqlite(driver: Any, statements: Sequence[Statement]) -> list[str | None]:
-    # `execute_fetchall`: one trip to aiosqlite's thread per statement (execute, fetch, close).
+    # Short statements run on the loop's thread, long ones on aiosqlite's (app.db.sqlite_inline).
     if len(statements) == 1:
-        return [await _sqlite_one(driver, *statements[0])]
-    await driver.execute_fetchall("BEGIN DEFERRED")
+        return [await inline_reads.fetch_first(driver, *statements[0])]
+    inline_reads.run(driver, "BEGIN DEFERRED")
     try:
-        return [await _sqlite_one(driver, sql, args) for sql, args in statements]
+        return [await inline_reads.fetch_first(driver, sql, args) for sql, args in statements]
     finally:
-        await driver.execute_fetchall("ROLLBACK")
-
-
-async def _sqlite_one(driver: Any, sql: str, args: Sequence[Any]) -> str | None:
-    rows = await driver.execute_fetchall(sql, tuple(args))
-    return None if not rows else rows[0][0]
+        inline_reads.run(driver, "ROLLBACK")

@@ -33,8 +33,9 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         kwargs["connect_args"] = {"server_settings": {"plan_cache_mode": "force_generic_plan"}}
     if url.get_backend_name() == "sqlite":
         # Pooled too: opening an aiosqlite connection starts a thread and runs the PRAGMAs.
-        # The busy timeout lets concurrent writers queue.
-        kwargs["connect_args"] = {"timeout": 30}
+        # The busy timeout lets concurrent writers queue. Short compiled reads run on the
+        # loop's thread (app.db.sqlite_inline), one request at a time per connection.
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
