@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.util import greenlet_spawn
 
 from app.db.engine import create_engine
 from app.db.sqlite_inline import InlineReads
@@ -35,7 +36,7 @@ async def driver(tmp_path: Path) -> AsyncIterator[Any]:
         await connection.execute("INSERT INTO models VALUES (1), (2)")
         yield connection
     finally:
-        fairy.close()
+        await greenlet_spawn(fairy.close)  # back to the pool, as the app checks in
         await engine.dispose()
 
 
