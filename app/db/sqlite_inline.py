@@ -9,7 +9,8 @@ hops cost more than the statement, and under load they queue behind the loop for
 a machine with cores to spare the thread runs it beside the loop. So a statement runs inline
 under a time budget, which SQLite's progress handler enforces; one that overruns it is
 interrupted, run again on the connection's thread (a read: running it again changes
-nothing), and sent there from then on.
+nothing), and sent there from then on. (A read in WAL mode does not wait for writers, so the
+busy timeout does not hold the loop.)
 """
 
 from __future__ import annotations
